@@ -1,0 +1,86 @@
+# RAE sentence classification. `make help` lists the targets; variables below can be set on
+# the command line, e.g. `make eval PROTOCOL=cv10 SEED=1`.
+
+CONFIG   ?= configs/default.toml## TOML settings; unknown keys or bad values stop the run
+PROTOCOL ?= split## split (80/10/10) or cv10 (stratified 10-fold CV)
+SEED     ?= 0## seeds folds, initialisation and data order
+DEVICE   ?= auto## auto, cpu or cuda
+BUILD    ?= build## where artifacts go (git-ignored)
+REPORTS  ?= reports## where reports go (git-ignored)
+TEXT     ?=## sentence for `make predict` (empty: read stdin)
+PYTHON   ?= python3## interpreter that creates the virtual environment
+VENV     ?= .venv
+
+PY    ?= $(VENV)/bin/python
+SETUP ?= $(VENV)/.installed
+# Same layout as pipeline/paths.py.
+RUN      := $(BUILD)/$(basename $(notdir $(CONFIG)))-seed$(SEED)
+DATA     := $(BUILD)/data/mr.json $(BUILD)/data/unlabeled.json
+PRETRAIN := $(RUN)/pretrain.pt
+CLASSIFY := $(RUN)/classify-$(PROTOCOL).pt $(RUN)/model-$(PROTOCOL).pt
+REPORT   := $(REPORTS)/mr-$(PROTOCOL)/accuracy.json
+# Which run the report was last made from: switching CONFIG or SEED back and forth rewrites
+# this file, so the report is remade even when that run's artifacts are older than it.
+REPORT_SOURCE := $(BUILD)/.report-mr-$(PROTOCOL).source
+
+ARGS = --config $(CONFIG) --seed $(SEED) --device $(DEVICE) --build $(BUILD) --reports $(REPORTS)
+STAGE = $(PY) -m pipeline
+
+.DEFAULT_GOAL := help
+.PHONY: help install prepare pretrain classify eval predict bench test lint clean FORCE
+
+help: ## list targets and variables
+	@echo "Targets:"
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  \1\t/' | expand -t 12
+	@echo "Variables (default):"
+	@grep -E '^[A-Z]+ +\?=.*## ' $(MAKEFILE_LIST) | sed -E 's/^([A-Z]+) +\?= *([^#]*)## /  \1=\2\t/' | expand -t 34
+
+install: $(SETUP) ## create .venv and install the project (editable)
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --editable .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PY) -m pip install --quiet --editable '.[dev]'
+	touch $@
+
+prepare: $(DATA) ## read and tokenise MR and the unlabeled movie reviews
+
+$(DATA) &: $(SETUP)
+	$(STAGE) prepare $(ARGS)
+
+pretrain: $(PRETRAIN) ## train word vectors and the linear RAE on unlabeled text
+
+$(PRETRAIN): $(DATA) $(CONFIG)
+	$(STAGE) pretrain $(ARGS)
+
+classify: $(CLASSIFY) ## fit the frozen and fine-tuned classifiers on MR (per fold)
+
+$(CLASSIFY) &: $(PRETRAIN)
+	$(STAGE) classify $(ARGS) --protocol $(PROTOCOL)
+
+eval: $(REPORT) ## baselines, metrics and figures -> reports/mr-PROTOCOL/
+
+$(REPORT_SOURCE): FORCE
+	@mkdir -p $(@D)
+	@echo '$(RUN)' | cmp -s - $@ || echo '$(RUN)' > $@
+
+$(REPORT): $(CLASSIFY) $(REPORT_SOURCE)
+	$(STAGE) eval $(ARGS) --protocol $(PROTOCOL)
+
+predict: $(CLASSIFY) ## classify TEXT (or stdin lines) with the trained model
+	$(STAGE) predict $(ARGS) --protocol $(PROTOCOL) $(if $(TEXT),"$(TEXT)")
+
+bench: $(SETUP) ## measure training speed -> reports/bench.json
+	$(STAGE) bench $(ARGS)
+
+test: $(VENV)/.installed-dev ## lint, unit and integration tests
+	$(PY) -m ruff check .
+	$(PY) -m pytest -q
+
+clean: ## delete build/ and reports/
+	rm -rf $(BUILD) $(REPORTS)
+
+FORCE:

@@ -1,0 +1,1 @@
+"""Data: sources, tokenising, vocabulary, splits and batching. No training here."""

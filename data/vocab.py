@@ -1,0 +1,38 @@
+"""Word <-> id mapping with a frequency cut-off; rare and unseen words map to UNK."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+
+PAD, UNK = "<pad>", "<unk>"
+
+
+class Vocabulary:
+    def __init__(self, words: list[str]):
+        if words[:2] != [PAD, UNK]:
+            raise ValueError("a vocabulary starts with <pad>, <unk>")
+        self.words = list(words)
+        self.index = {w: i for i, w in enumerate(self.words)}
+        if len(self.index) != len(self.words):
+            raise ValueError("a vocabulary lists each word once")
+
+    pad_id, unk_id = 0, 1
+
+    @classmethod
+    def build(cls, sentences: Iterable[list[str]], min_count: int) -> Vocabulary:
+        counts = Counter(token for sentence in sentences for token in sentence)
+        # Most frequent first, ties alphabetical: the same corpus always gives the same ids.
+        kept = [w for w, c in counts.items() if c >= min_count]
+        kept.sort(key=lambda w: (-counts[w], w))
+        return cls([PAD, UNK] + [w for w in kept if w not in (PAD, UNK)])
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def encode(self, tokens: list[str]) -> list[int]:
+        return [self.index.get(t, self.unk_id) for t in tokens]
+
+    def digest(self) -> str:
+        return hashlib.sha256("\n".join(self.words).encode()).hexdigest()[:12]

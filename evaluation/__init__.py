@@ -1,0 +1,1 @@
+"""Metrics, baselines, analyses and report writers."""

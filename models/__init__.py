@@ -1,0 +1,1 @@
+"""nn.Modules and their configs. No file I/O, no argument parsing."""

@@ -1,0 +1,1 @@
+"""Entry points, one per stage: `python -m pipeline <stage>`."""

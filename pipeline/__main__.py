@@ -1,0 +1,50 @@
+"""python -m pipeline <stage> [options]: run one stage of the pipeline.
+
+A user's mistake (bad config, missing data, a stale or damaged artifact) ends the run with one
+line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from data.sources import DataUnavailable
+from pipeline import classify, evaluate, prepare, pretrain
+from pipeline.artifacts import ArtifactError
+from pipeline.config import ConfigError
+
+STAGES = {
+    "prepare": prepare,
+    "pretrain": pretrain,
+    "classify": classify,
+    "eval": evaluate,
+}
+
+
+def _stage_modules() -> dict:
+    # predict and bench are imported on demand: they are not part of the make chain.
+    from pipeline import bench, predict
+
+    return {**STAGES, "predict": predict, "bench": bench}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
+    subparsers = parser.add_subparsers(dest="stage", required=True, metavar="STAGE")
+    modules = _stage_modules()
+    for name, module in modules.items():
+        sub = subparsers.add_parser(name, help=module.__doc__.splitlines()[0],
+                                    description=module.__doc__)
+        module.add_arguments(sub)
+    args = parser.parse_args(argv)
+    try:
+        modules[args.stage].run(args)
+    except (ConfigError, DataUnavailable, ArtifactError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

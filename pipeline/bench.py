@@ -1,0 +1,121 @@
+"""Benchmark linear-RAE pretraining: batched step vs the naive scan -> reports/bench.json.
+
+Both train the same model size (from the config) on the same synthetic sentences, whose
+lengths follow MR's (mean about 22 tokens): the batched step as `make pretrain` runs it, and
+the seed's reference scan, one sentence and one time step at a time with a step per sentence.
+The batched step's arithmetic rate is compared with this machine's measured float32 matmul peak.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import torch
+
+from data.batching import length_batches, pad
+from models.linear_rae import reference_scan
+from models.word_rae import WordRAE
+from pipeline.artifacts import save_json
+from pipeline.options import Run, add_common
+from pipeline.provenance import provenance
+from training.rae_pretrain import mean_token_error
+
+VOCAB = 20_000
+SENTENCES = 4096
+NAIVE_SENTENCES = 64
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_common(parser)
+
+
+def _synchronize(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def matmul_peak_gflops(device: torch.device, size: int = 2048, repeats: int = 10) -> float:
+    a = torch.randn(size, size, device=device)
+    b = torch.randn(size, size, device=device)
+    a @ b  # warm-up
+    _synchronize(device)
+    start = time.perf_counter()
+    for _ in range(repeats):
+        a @ b
+    _synchronize(device)
+    return 2 * size**3 * repeats / (time.perf_counter() - start) / 1e9
+
+
+def batched_tokens_per_second(model: WordRAE, sentences: list[list[int]], batch_size: int,
+                              device: torch.device) -> float:
+    optimizer = torch.optim.Adam(model.rae.parameters(), lr=1e-3)
+    rng = np.random.default_rng(0)
+    batches = list(length_batches([len(s) for s in sentences], batch_size, rng))
+    tokens = 0
+    start = None
+    for i, batch in enumerate(batches):
+        if i == 2:  # the first batches pay for allocation and warm-up
+            _synchronize(device)
+            start, tokens = time.perf_counter(), 0
+        ids, lengths = pad([sentences[j] for j in batch])
+        loss = mean_token_error(model, ids.to(device), lengths.to(device))
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        tokens += int(lengths.sum())
+    _synchronize(device)
+    return tokens / (time.perf_counter() - start)
+
+
+def naive_tokens_per_second(model: WordRAE, sentences: list[list[int]], device: torch.device
+                            ) -> float:
+    optimizer = torch.optim.SGD(model.rae.parameters(), lr=1e-3)
+    tokens = 0
+    _synchronize(device)
+    start = time.perf_counter()
+    for sentence in sentences:
+        x = model.inputs(torch.tensor(sentence, device=device))
+        _, error = reference_scan(model.rae, x)
+        optimizer.zero_grad(set_to_none=True)
+        error.backward()
+        optimizer.step()
+        tokens += len(sentence)
+    _synchronize(device)
+    return tokens / (time.perf_counter() - start)
+
+
+def run(args: argparse.Namespace) -> None:
+    run = Run.from_args(args)
+    d, h = run.config.embeddings.dim, run.config.rae.hidden
+    rng = np.random.default_rng(run.seed)
+    lengths = np.clip(rng.normal(22, 9, SENTENCES).round(), 3, 60).astype(int)
+    sentences = [rng.integers(2, VOCAB, n).tolist() for n in lengths]
+    model = WordRAE(VOCAB, d, h).to(run.device)
+    model.embeddings.weight.requires_grad_(False)
+
+    batched = batched_tokens_per_second(model, sentences, run.config.rae.batch_size, run.device)
+    naive = naive_tokens_per_second(model, sentences[:NAIVE_SENTENCES], run.device)
+    peak = matmul_peak_gflops(run.device)
+    # Multiply-adds per token: four matrix products (W1, W2, W-1, W-2), forward and about
+    # twice that backward.
+    flops_per_token = 3 * 2 * (2 * d * h + 2 * h * h)
+    achieved = batched * flops_per_token / 1e9
+    result = {
+        "linear_rae_pretrain_tokens_per_s": batched,
+        "naive_scan_tokens_per_s": naive,
+        "speedup": batched / naive,
+        "matmul_peak_gflops": peak,
+        "batched_step_gflops": achieved,
+        "share_of_matmul_peak": achieved / peak,
+        "model": {"embedding_dim": d, "hidden": h, "batch_size": run.config.rae.batch_size},
+        "device": str(run.device),
+        "threads": torch.get_num_threads(),
+        "provenance": provenance(run.command),
+    }
+    path = run.layout.reports / "bench.json"
+    save_json(result, path)
+    print(f"batched {batched:,.0f} tokens/s, naive scan {naive:,.0f} tokens/s "
+          f"({batched / naive:.0f}x); {achieved:.1f} GFLOP/s = {100 * achieved / peak:.1f}% of "
+          f"the measured matmul peak ({peak:.0f} GFLOP/s) -> {path}")

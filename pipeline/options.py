@@ -1,0 +1,49 @@
+"""Command-line options shared by the stages, and the run context they resolve to."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from data.splits import PROTOCOLS
+from pipeline.config import Config, load_config
+from pipeline.paths import Layout
+from pipeline.runtime import DEVICES, resolve_device, set_seed
+
+
+def add_common(parser: argparse.ArgumentParser, protocol: bool = False) -> None:
+    parser.add_argument("--config", default="configs/default.toml",
+                        help="TOML file of settings (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seeds folds, initialisation and data order (default: 0)")
+    parser.add_argument("--device", choices=DEVICES, default="auto",
+                        help="where to train: auto picks CUDA when present (default: auto)")
+    parser.add_argument("--build", default="build", help="folder for artifacts (default: build)")
+    parser.add_argument("--reports", default="reports", help="folder for reports")
+    if protocol:
+        parser.add_argument(
+            "--protocol", choices=PROTOCOLS, default="split",
+            help="split: one 80/10/10 split; cv10: 10-fold CV (default: split)")
+
+
+@dataclass
+class Run:
+    config: Config
+    layout: Layout
+    seed: int
+    device: torch.device
+    command: str
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Run:
+        """Read and check the config before any work, then seed everything."""
+        config = load_config(args.config)
+        device = resolve_device(args.device)
+        set_seed(args.seed)
+        layout = Layout(Path(args.build), Path(args.reports), Path(args.config), args.seed)
+        return cls(config, layout, args.seed, device, shlex.join(sys.argv))

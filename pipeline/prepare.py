@@ -1,0 +1,36 @@
+"""Read and tokenise MR and the unlabeled movie-review corpus (build/data/*.json)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from data.sources import LabeledText, load_movie_reviews, load_mr
+from data.tokenize import tokenize
+from pipeline.artifacts import save_json
+from pipeline.options import Run, add_common
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_common(parser)
+
+
+def _tokenised(corpus: LabeledText, name: str) -> dict:
+    if corpus.dropped:
+        counts = ", ".join(f"{n} {kind}" for kind, n in sorted(corpus.dropped.items()))
+        print(f"warning: {name}: skipped {counts} line(s) in {corpus.source}", file=sys.stderr)
+    return {"source": corpus.source, "dropped": corpus.dropped, "texts": corpus.texts,
+            "labels": corpus.labels, "tokens": [tokenize(t) for t in corpus.texts]}
+
+
+def run(args: argparse.Namespace) -> None:
+    run = Run.from_args(args)
+    for name, load, path in (("MR", load_mr, run.layout.data / "mr.json"),
+                             ("movie_reviews", load_movie_reviews,
+                              run.layout.data / "unlabeled.json")):
+        start = time.perf_counter()
+        corpus = load()
+        prepared = {**_tokenised(corpus, name), "seconds": time.perf_counter() - start}
+        save_json(prepared, path, indent=None)
+        print(f"{name}: {len(corpus.texts)} sentences from {corpus.source} -> {path}")

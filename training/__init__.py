@@ -1,0 +1,1 @@
+"""Training loops. They take modules, tensors and plain settings; they do no file I/O."""

@@ -1,0 +1,121 @@
+"""Fit and apply the softmax head on RAE codes: frozen encoder, or fine-tuned jointly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from data.batching import length_batches, pad
+from models.classifier import RAEClassifier
+from models.word_rae import WordRAE
+from training.early_stopping import EarlyStopping
+from training.progress import progress
+
+
+@dataclass
+class Curve:
+    """Per-epoch record of one training run, for the report's training-curve figure."""
+
+    train_loss: list[float] = field(default_factory=list)
+    dev_accuracy: list[float] = field(default_factory=list)
+    best_epoch: int = -1
+
+
+def _batches(sentences: list[list[int]], batch_size: int, max_length: int, device: torch.device,
+             rng: np.random.Generator | None = None):
+    lengths = [min(len(s), max_length) or 1 for s in sentences]
+    for batch in length_batches(lengths, batch_size, rng):
+        ids, batch_lengths = pad([sentences[i] for i in batch], max_length)
+        yield batch, ids.to(device), batch_lengths.to(device)
+
+
+@torch.no_grad()
+def encode_codes(encoder: WordRAE, sentences: list[list[int]], max_length: int,
+                 device: torch.device, batch_size: int = 512) -> torch.Tensor:
+    """Final codes h_n (N, h) in the order of `sentences`."""
+    encoder.eval()
+    codes = torch.empty(len(sentences), encoder.rae.config.hidden, device=device)
+    for batch, ids, lengths in _batches(sentences, batch_size, max_length, device):
+        codes[torch.as_tensor(batch, device=device)] = encoder(ids, lengths)[0]
+    return codes
+
+
+@torch.no_grad()
+def predict_proba(model: RAEClassifier, sentences: list[list[int]], max_length: int,
+                  device: torch.device, batch_size: int = 512) -> np.ndarray:
+    """Class probabilities (N, classes) in the order of `sentences`."""
+    model.eval()
+    probs = np.empty((len(sentences), model.head.out_features), dtype=np.float32)
+    for batch, ids, lengths in _batches(sentences, batch_size, max_length, device):
+        probs[batch] = F.softmax(model(ids, lengths)[0], -1).cpu().numpy()
+    return probs
+
+
+def _accuracy(logits: torch.Tensor, labels: torch.Tensor) -> float:
+    return (logits.argmax(-1) == labels).float().mean().item()
+
+
+def fit_head(head: nn.Linear, train_codes: torch.Tensor, train_labels: torch.Tensor,
+             dev_codes: torch.Tensor, dev_labels: torch.Tensor, epochs: int, lr: float,
+             patience: int) -> Curve:
+    """Full-batch training of a softmax head on fixed codes, early-stopped on dev accuracy.
+    Patience is counted in tens of epochs: one full-batch step moves the head very little."""
+    optimizer = torch.optim.Adam(head.parameters(), lr=lr)
+    stopper, curve = EarlyStopping(patience * 10), Curve()
+    for epoch in range(epochs):
+        loss = F.cross_entropy(head(train_codes), train_labels)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        with torch.no_grad():
+            dev_accuracy = _accuracy(head(dev_codes), dev_labels)
+        curve.train_loss.append(loss.item())
+        curve.dev_accuracy.append(dev_accuracy)
+        if stopper.update(head, epoch, dev_accuracy):
+            break
+    stopper.restore(head)
+    curve.best_epoch = stopper.best_epoch
+    return curve
+
+
+def fine_tune(model: RAEClassifier, train: tuple[list[list[int]], np.ndarray],
+              dev: tuple[list[list[int]], np.ndarray], alpha: float, epochs: int,
+              batch_size: int, lr: float, clip_norm: float, patience: int, max_length: int,
+              seed: int, device: torch.device) -> Curve:
+    """Train encoder, word vectors and head on alpha * reconstruction + (1 - alpha) * CE
+    (reconstruction as mean error per token); keep the epoch with the best dev accuracy.
+    Gradients are clipped to clip_norm: a tanh recurrence has occasional exploding steps."""
+    sentences, labels = train
+    labels = torch.as_tensor(labels, device=device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    rng = np.random.default_rng(seed)
+    stopper, curve = EarlyStopping(patience), Curve()
+    for epoch in range(epochs):
+        model.train()
+        total, count = 0.0, 0
+        batches = _batches(sentences, batch_size, max_length, device, rng)
+        for batch, ids, lengths in progress(batches, f"fine-tune α={alpha} epoch {epoch + 1}",
+                                            total=-(-len(sentences) // batch_size)):
+            logits, error = model(ids, lengths)
+            batch_labels = labels[torch.as_tensor(batch, device=device)]
+            loss = (alpha * error.sum() / lengths.sum()
+                    + (1 - alpha) * F.cross_entropy(logits, batch_labels))
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), clip_norm)
+            optimizer.step()
+            total += loss.item() * len(batch)
+            count += len(batch)
+        dev_probs = predict_proba(model, dev[0], max_length, device)
+        dev_accuracy = float((dev_probs.argmax(1) == dev[1]).mean())
+        curve.train_loss.append(total / count)
+        curve.dev_accuracy.append(dev_accuracy)
+        if stopper.update(model, epoch, dev_accuracy):
+            break
+    stopper.restore(model)
+    curve.best_epoch = stopper.best_epoch
+    return curve

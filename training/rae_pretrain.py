@@ -1,0 +1,43 @@
+"""Pretrain a WordRAE's autoencoder on unlabeled sentences, word vectors held fixed.
+
+With fixed (unit-normalised) word vectors as the reconstruction targets there is no trivial
+minimum: the code must carry the words to bring the input error down.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from data.batching import length_batches, pad
+from models.word_rae import WordRAE
+from training.progress import progress
+
+
+def mean_token_error(model: WordRAE, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    _, error = model(ids, lengths)
+    return error.sum() / lengths.sum()
+
+
+def pretrain_rae(model: WordRAE, sentences: list[list[int]], epochs: int, batch_size: int,
+                 lr: float, max_length: int, seed: int, device: torch.device) -> list[float]:
+    """Trains model.rae in place; -> mean reconstruction error per token, per epoch."""
+    model.embeddings.weight.requires_grad_(False)
+    optimizer = torch.optim.Adam(model.rae.parameters(), lr=lr)
+    rng = np.random.default_rng(seed)
+    lengths = [min(len(s), max_length) for s in sentences]
+    losses = []
+    for epoch in range(epochs):
+        total, tokens = 0.0, 0
+        batches = list(length_batches(lengths, batch_size, rng))
+        for batch in progress(batches, f"linear RAE epoch {epoch + 1}/{epochs}"):
+            ids, batch_lengths = pad([sentences[i] for i in batch], max_length)
+            ids, batch_lengths = ids.to(device), batch_lengths.to(device)
+            loss = mean_token_error(model, ids, batch_lengths)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * int(batch_lengths.sum())
+            tokens += int(batch_lengths.sum())
+        losses.append(total / tokens)
+    return losses
