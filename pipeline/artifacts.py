@@ -29,6 +29,7 @@ def _atomic_write(path: Path, write) -> None:
             write(stream)
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; artifacts are ordinary files
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)

@@ -18,7 +18,7 @@ from data.vocab import Vocabulary
 from models.classifier import RAEClassifier
 from pipeline.artifacts import check_same, load_json, load_torch, save_torch
 from pipeline.options import Run, add_common
-from pipeline.pretrain import build_encoder
+from pipeline.pretrain import PRETRAIN_SECTIONS, build_encoder
 from pipeline.provenance import provenance
 from training.classifier import encode_codes, fine_tune, fit_head, predict_proba
 
@@ -31,8 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def load_pretrained(run: Run) -> dict:
     pretrained = load_torch(run.layout.pretrain, "pretrain")
-    check_same(run.layout.pretrain, "config", pretrained.get("config_digest", "?"),
-               run.config.digest(), "pretrain")
+    check_same(run.layout.pretrain, "pretraining config", pretrained.get("config_digest", "?"),
+               run.config.digest(*PRETRAIN_SECTIONS), "pretrain")
     return pretrained
 
 
@@ -51,7 +51,7 @@ def _frozen(pretrained: dict, run: Run, parts: dict) -> dict:
     labels = {name: torch.as_tensor(y, device=run.device) for name, (_, y) in parts.items()}
     c = run.config.classify
     curve = fit_head(model.head, codes["train"], labels["train"], codes["dev"], labels["dev"],
-                     c.head_epochs, c.lr * 10, c.patience)
+                     c.head_epochs, c.head_lr, c.head_patience)
     with torch.no_grad():
         probs = torch.softmax(model.head(codes["test"]), -1).cpu()
     return {"probs": probs, "curve": vars(curve), "seconds": time.perf_counter() - start}
@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> None:
                       for name, m in results[-1]["models"].items()}
         print(f"fold {k + 1}/{len(folds)}: " + ", ".join(
             f"{name} {acc:.3f}" for name, acc in accuracies.items())
-            + f" (alpha {finetuned['alpha']})")
+            + f" (alpha {finetuned['alpha']})", flush=True)
 
     header = {"config": run.config.to_dict(), "config_digest": run.config.digest(),
               "vocab_digest": pretrained["vocab_digest"], "protocol": args.protocol,

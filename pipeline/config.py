@@ -71,7 +71,10 @@ class ClassifyConfig:
     alphas: list[float] = _checked(
         [0.1, 0.3], lambda xs: len(xs) > 0 and all(map(_fraction, xs)),
         "must be a non-empty list of numbers in [0, 1]")
-    head_epochs: int = _checked(200, _positive, "must be >= 1")  # frozen-encoder head, full batch
+    # The frozen encoder's head trains full-batch on fixed codes: many cheap steps.
+    head_epochs: int = _checked(3000, _positive, "must be >= 1")
+    head_lr: float = _checked(0.005, _positive, "must be > 0")
+    head_patience: int = _checked(300, _positive, "must be >= 1")
 
 
 @dataclass
@@ -84,9 +87,13 @@ class Config:
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
 
-    def digest(self) -> str:
-        """Short hash of the resolved values: artifacts record it to detect mix-ups."""
-        text = json.dumps(self.to_dict(), sort_keys=True)
+    def digest(self, *sections: str) -> str:
+        """Short hash of the resolved values (of the named sections only, if any): artifacts
+        record it to detect mix-ups, and to tell when a config edit leaves them valid."""
+        values = self.to_dict()
+        if sections:
+            values = {name: values[name] for name in sections}
+        text = json.dumps(values, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 

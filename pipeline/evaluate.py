@@ -103,7 +103,8 @@ def run(args: argparse.Namespace) -> None:
                  "pretraining_sentences": pretrained["sentences"],
                  "pretraining_tokens": pretrained["tokens"], "vocabulary": len(vocab)},
         "stage_seconds": {
-            "prepare (MR)": mr["seconds"],
+            "prepare: read and tokenise MR": mr["seconds"],
+            "prepare: read and tokenise movie_reviews": pretrained["seconds"]["prepare"],
             "pretrain: skip-gram vectors": pretrained["seconds"]["embeddings"],
             "pretrain: linear RAE": pretrained["seconds"]["rae"],
             "classify: frozen + fine-tuned, all folds": sum(

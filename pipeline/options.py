@@ -46,4 +46,5 @@ class Run:
         device = resolve_device(args.device)
         set_seed(args.seed)
         layout = Layout(Path(args.build), Path(args.reports), Path(args.config), args.seed)
-        return cls(config, layout, args.seed, device, shlex.join(sys.argv))
+        command = shlex.join(["python", "-m", "pipeline", *sys.argv[1:]])
+        return cls(config, layout, args.seed, device, command)

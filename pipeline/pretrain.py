@@ -13,7 +13,7 @@ import torch
 
 from data.vocab import Vocabulary
 from models.word_rae import WordRAE
-from pipeline.artifacts import load_json, save_torch
+from pipeline.artifacts import ArtifactError, load_json, load_torch, save_torch
 from pipeline.options import Run, add_common
 from pipeline.provenance import provenance
 from training.rae_pretrain import pretrain_rae
@@ -24,13 +24,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
 
 
+PRETRAIN_SECTIONS = ("data", "embeddings", "rae")  # the settings this stage reads
+
+
 def build_encoder(vocab_size: int, run: Run) -> WordRAE:
     return WordRAE(vocab_size, run.config.embeddings.dim, run.config.rae.hidden)
+
+
+def _still_valid(run: Run) -> bool:
+    """An edit to the config that leaves this stage's settings alone (classifier settings,
+    say) makes make call this stage again; then the artifact is kept and only touched."""
+    path = run.layout.pretrain
+    if not path.is_file():
+        return False
+    try:
+        built = load_torch(path, "pretrain")
+    except ArtifactError:
+        return False
+    if built.get("config_digest") != run.config.digest(*PRETRAIN_SECTIONS):
+        return False
+    path.touch()
+    print(f"{path} was built with these pretraining settings: kept")
+    return True
 
 
 def run(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
     config = run.config
+    if _still_valid(run):
+        return
     corpus = load_json(run.layout.data / "unlabeled.json", "prepare")
     vocab = Vocabulary.build(corpus["tokens"], config.data.min_count)
     sentences = [ids for ids in map(vocab.encode, corpus["tokens"]) if ids]
@@ -54,13 +76,14 @@ def run(args: argparse.Namespace) -> None:
     save_torch({
         "kind": "pretrain",
         "config": config.to_dict(),
-        "config_digest": config.digest(),
+        "config_digest": config.digest(*PRETRAIN_SECTIONS),
         "vocab": vocab.words,
         "vocab_digest": vocab.digest(),
         "encoder": {k: v.cpu() for k, v in encoder.state_dict().items()},
         "embedding_losses": embedding_losses,
         "rae_losses": rae_losses,
-        "seconds": {"embeddings": embedding_seconds, "rae": rae_seconds},
+        "seconds": {"prepare": corpus["seconds"], "embeddings": embedding_seconds,
+                    "rae": rae_seconds},
         "sentences": len(sentences),
         "tokens": sum(map(len, sentences)),
         "provenance": provenance(run.command),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -12,17 +10,8 @@ from torch import nn
 from data.batching import length_batches, pad
 from models.classifier import RAEClassifier
 from models.word_rae import WordRAE
-from training.early_stopping import EarlyStopping
+from training.early_stopping import Curve, EarlyStopping
 from training.progress import progress
-
-
-@dataclass
-class Curve:
-    """Per-epoch record of one training run, for the report's training-curve figure."""
-
-    train_loss: list[float] = field(default_factory=list)
-    dev_accuracy: list[float] = field(default_factory=list)
-    best_epoch: int = -1
 
 
 def _batches(sentences: list[list[int]], batch_size: int, max_length: int, device: torch.device,
@@ -62,24 +51,19 @@ def _accuracy(logits: torch.Tensor, labels: torch.Tensor) -> float:
 def fit_head(head: nn.Linear, train_codes: torch.Tensor, train_labels: torch.Tensor,
              dev_codes: torch.Tensor, dev_labels: torch.Tensor, epochs: int, lr: float,
              patience: int) -> Curve:
-    """Full-batch training of a softmax head on fixed codes, early-stopped on dev accuracy.
-    Patience is counted in tens of epochs: one full-batch step moves the head very little."""
+    """Full-batch training of a softmax head on fixed codes, early-stopped on dev accuracy."""
     optimizer = torch.optim.Adam(head.parameters(), lr=lr)
-    stopper, curve = EarlyStopping(patience * 10), Curve()
-    for epoch in range(epochs):
+    stopper = EarlyStopping(patience)
+    for _ in range(epochs):
         loss = F.cross_entropy(head(train_codes), train_labels)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
         with torch.no_grad():
             dev_accuracy = _accuracy(head(dev_codes), dev_labels)
-        curve.train_loss.append(loss.item())
-        curve.dev_accuracy.append(dev_accuracy)
-        if stopper.update(head, epoch, dev_accuracy):
+        if stopper.update(head, loss.item(), dev_accuracy):
             break
-    stopper.restore(head)
-    curve.best_epoch = stopper.best_epoch
-    return curve
+    return stopper.finish(head)
 
 
 def fine_tune(model: RAEClassifier, train: tuple[list[list[int]], np.ndarray],
@@ -93,7 +77,7 @@ def fine_tune(model: RAEClassifier, train: tuple[list[list[int]], np.ndarray],
     labels = torch.as_tensor(labels, device=device)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     rng = np.random.default_rng(seed)
-    stopper, curve = EarlyStopping(patience), Curve()
+    stopper = EarlyStopping(patience)
     for epoch in range(epochs):
         model.train()
         total, count = 0.0, 0
@@ -112,10 +96,6 @@ def fine_tune(model: RAEClassifier, train: tuple[list[list[int]], np.ndarray],
             count += len(batch)
         dev_probs = predict_proba(model, dev[0], max_length, device)
         dev_accuracy = float((dev_probs.argmax(1) == dev[1]).mean())
-        curve.train_loss.append(total / count)
-        curve.dev_accuracy.append(dev_accuracy)
-        if stopper.update(model, epoch, dev_accuracy):
+        if stopper.update(model, total / count, dev_accuracy):
             break
-    stopper.restore(model)
-    curve.best_epoch = stopper.best_epoch
-    return curve
+    return stopper.finish(model)

@@ -1,0 +1,35 @@
+"""A small slice of the real data sets, laid out like RAE_DATA_DIR, for the integration tests."""
+
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+MR_LINES = 150  # per class
+REVIEWS = 30  # per class
+
+
+def _real_data_dir() -> Path:
+    value = os.environ.get("RAE_DATA_DIR")
+    if not value:
+        pytest.skip("RAE_DATA_DIR is not set: the integration tests read real MR and movie_reviews")
+    return Path(value)
+
+
+@pytest.fixture(scope="session")
+def data_slice(tmp_path_factory) -> Path:
+    source = _real_data_dir()
+    target = tmp_path_factory.mktemp("data")
+    (target / "mr").mkdir()
+    for name in ("rt-polarity.pos", "rt-polarity.neg"):
+        lines = (source / "mr" / name).read_bytes().split(b"\n")[:MR_LINES]
+        (target / "mr" / name).write_bytes(b"\n".join(lines) + b"\n")
+    (target / "movie_reviews").mkdir()
+    with zipfile.ZipFile(source / "movie_reviews" / "movie_reviews.zip") as original, \
+            zipfile.ZipFile(target / "movie_reviews" / "movie_reviews.zip", "w") as sliced:
+        for label in ("pos", "neg"):
+            names = sorted(n for n in original.namelist() if f"/{label}/" in n)[:REVIEWS]
+            for name in names:
+                sliced.writestr(name, original.read(name))
+    return target
