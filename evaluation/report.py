@@ -7,6 +7,10 @@ def _percent(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.1f}"
 
 
+def _skipped(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "none"
+
+
 def results_table(results: list[dict]) -> list[str]:
     lines = ["| model | accuracy % | ± std | 95% CI | F1 neg / pos | seconds |",
              "| --- | --- | --- | --- | --- | --- |"]
@@ -25,7 +29,10 @@ def markdown(report: dict) -> str:
         f"# MR sentence polarity: {report['protocol']}",
         "",
         f"Measured by this project: {protocol[report['protocol']]}, seed {report['seed']}, "
-        f"{report['data']['sentences']} sentences from {report['data']['source']}. "
+        f"{report['data']['sentences']} sentences from {report['data']['source']} "
+        f"(lines skipped: {_skipped(report['data']['skipped_lines'])}; "
+        f"{_percent(report['data']['oov_token_rate'])}% of tokens outside the pretraining "
+        "vocabulary). "
         "Accuracy is the mean over test folds; the interval is Student-t over folds (cv10) or "
         "Wilson on the test set (split). Baselines fit on train+dev (they select nothing); "
         "the RAE rows use dev for early stopping and alpha.",
