@@ -7,7 +7,7 @@ Over inputs x_1..x_n with a learned h_0:
     ĥ_{i-1}   = W-2 h_i + b_h          (reconstructs the *previous* state, not h_i)
     error     = Σ_i ||x_i − x̂_i||² + ||h_{i−1} − ĥ_{i−1}||²
 
-`encode` and `reconstruction_error` run a padded batch at once (loop over time steps only);
+`encode` and `reconstruction_error` run a padded batch at once;
 `reference_scan` is the same thing written straight from the equations for one sentence, kept
 so that tests can check the batched code against it.
 """
@@ -31,26 +31,21 @@ class LinearRAE(nn.Module):
         super().__init__()
         d, h = config.input_dim, config.hidden
         self.config = config
-        self.encode_input = nn.Linear(d, h)  # W1, b
-        self.encode_state = nn.Linear(h, h, bias=False)  # W2
+        # W1 = weight_ih_l0, W2 = weight_hh_l0, b = bias_ih_l0 + bias_hh_l0. nn.RNN runs the
+        # recurrence in fused native code (cuDNN on GPUs), well ahead of a Python loop.
+        self.encoder = nn.RNN(d, h, nonlinearity="tanh", batch_first=True)
         self.decode_input = nn.Linear(h, d)  # W-1, b_x
         self.decode_state = nn.Linear(h, h)  # W-2, b_h
         self.h0 = nn.Parameter(0.1 * torch.randn(h))  # learned start state
 
     def encode(self, x: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """x (B, T, d), lengths (B,) -> states (B, T, h) and codes h_n (B, h).
-        Past a sentence's end its state is carried unchanged, so the last column holds h_n."""
-        batch, steps, _ = x.shape
-        projected = self.encode_input(x)  # (B, T, h): one matmul for every step's W1 x_i + b
-        mask = (torch.arange(steps, device=x.device)[None, :] < lengths[:, None]).unsqueeze(-1)
-        state = self.h0.expand(batch, -1)
-        states = []
-        for t in range(steps):
-            candidate = torch.tanh(projected[:, t] + self.encode_state(state))
-            state = torch.where(mask[:, t], candidate, state)
-            states.append(state)
-        states = torch.stack(states, dim=1)  # (B, T, h)
-        return states, states[:, -1]
+        """x (B, T, d), lengths (B,) -> states h_1..h_T (B, T, h) and codes h_n (B, h).
+        States past a sentence's end see padding: they are never used (the error masks them,
+        the code is read at step n), and the recurrence never lets them reach earlier steps."""
+        batch = x.shape[0]
+        states, _ = self.encoder(x, self.h0.expand(1, batch, -1).contiguous())
+        codes = states[torch.arange(batch, device=x.device), lengths - 1]
+        return states, codes
 
     def reconstruction_error(self, x: torch.Tensor, states: torch.Tensor, lengths: torch.Tensor
                              ) -> torch.Tensor:
@@ -80,8 +75,8 @@ class LinearRAE(nn.Module):
 
 def reference_scan(model: LinearRAE, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """One sentence x (n, d), one step at a time -> (code h_n, error). The seed's scan."""
-    W1, b = model.encode_input.weight, model.encode_input.bias
-    W2 = model.encode_state.weight
+    rnn = model.encoder
+    W1, W2, b = rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0 + rnn.bias_hh_l0
     Wx, bx = model.decode_input.weight, model.decode_input.bias
     Wh, bh = model.decode_state.weight, model.decode_state.bias
     h_prev = model.h0
