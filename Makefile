@@ -27,7 +27,7 @@ ARGS = --config $(CONFIG) --seed $(SEED) --device $(DEVICE) --build $(BUILD) --r
 STAGE = $(PY) -m pipeline
 
 .DEFAULT_GOAL := help
-.PHONY: help install prepare pretrain classify eval predict bench test lint clean FORCE
+.PHONY: help install prepare pretrain classify eval predict toy bench test clean FORCE
 
 help: ## list targets and variables
 	@echo "Targets:"
@@ -72,6 +72,11 @@ $(REPORT): $(CLASSIFY) $(REPORT_SOURCE)
 
 predict: $(CLASSIFY) ## classify TEXT (or stdin lines) with the trained model
 	$(STAGE) predict $(ARGS) --protocol $(PROTOCOL) $(if $(TEXT),"$(TEXT)")
+
+toy: $(REPORTS)/toy/toy.json ## the seed's one-hot toy, two recipes, recall sweep -> reports/toy/
+
+$(REPORTS)/toy/toy.json: $(SETUP) models/linear_rae.py training/toy.py pipeline/toy.py
+	$(STAGE) toy --seed $(SEED) --reports $(REPORTS)
 
 bench: $(SETUP) ## measure training speed -> reports/bench.json
 	$(STAGE) bench $(ARGS)

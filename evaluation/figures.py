@@ -65,3 +65,54 @@ def unroll_recovery(recovery: dict, path: Path) -> None:
     axes.set_xticks(recovery["positions"])
     axes.set_title("unrolling the final code of held-out MR sentences", fontsize=9)
     _save(figure, path)
+
+
+def toy_reconstruction(inputs: list[list[float]], unrolled: dict[str, list[list[float]]],
+                       recalled: dict[str, int], path: Path) -> None:
+    """For each recipe, the input one-hot matrix above the unrolled reconstruction."""
+    figure, axes = plt.subplots(2, len(unrolled), figsize=(3.2 * len(unrolled), 6), squeeze=False)
+    for column, (name, decoded) in enumerate(unrolled.items()):
+        top, bottom = axes[0, column], axes[1, column]
+        top.imshow(inputs, cmap="Greys", vmin=0, vmax=1)
+        top.set_title(f"input ({name})", fontsize=9)
+        bottom.imshow(decoded, cmap="Greys", vmin=0, vmax=1)
+        bottom.set_title(f"unrolled from h_n: {recalled[name]}/{len(inputs)} recalled",
+                         fontsize=9)
+        for ax in (top, bottom):
+            ax.set_xlabel("input unit")
+            ax.set_ylabel("position")
+    _save(figure, path)
+
+
+def toy_sweep(sweep: list[dict], path: Path) -> None:
+    """Recall against sequence length, one line per hidden size."""
+    figure, axes = plt.subplots(figsize=(5, 3.6))
+    for hidden in sorted({row["hidden"] for row in sweep}):
+        rows = [row for row in sweep if row["hidden"] == hidden]
+        axes.plot([r["length"] for r in rows], [r["recalled"] for r in rows], marker="o",
+                  label=f"hidden {hidden}")
+    lengths = [row["length"] for row in sweep]
+    axes.plot([min(lengths), max(lengths)], [min(lengths), max(lengths)], color="grey",
+              linestyle=":", label="perfect recall")
+    axes.set_xlabel("sequence length n (inputs eye(n))")
+    axes.set_ylabel("positions recalled")
+    axes.set_title("where the linear RAE stops remembering", fontsize=9)
+    axes.legend(fontsize=8)
+    _save(figure, path)
+
+
+def toy_training(traces: dict[str, list[list[int]]], length: int, budget: int, path: Path
+                 ) -> None:
+    """Positions recalled against training step, one line per run; the step budget marked."""
+    figure, axes = plt.subplots(figsize=(5, 3.6))
+    for name, trace in traces.items():
+        steps, recalled = zip(*trace, strict=True)
+        axes.step(steps, recalled, where="post", label=name)
+    axes.axvline(budget, color="grey", linestyle=":", label=f"step budget ({budget})")
+    axes.set_xscale("symlog", linthresh=100)
+    axes.set_ylim(0, length + 0.5)
+    axes.set_xlabel("training step")
+    axes.set_ylabel(f"positions recalled (of {length})")
+    axes.set_title("recall while training", fontsize=9)
+    axes.legend(fontsize=8)
+    _save(figure, path)

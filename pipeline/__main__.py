@@ -23,10 +23,10 @@ STAGES = {
 
 
 def _stage_modules() -> dict:
-    # predict and bench are imported on demand: they are not part of the make chain.
-    from pipeline import bench, predict
+    # These are imported on demand: they are not part of the make chain.
+    from pipeline import bench, predict, toy
 
-    return {**STAGES, "predict": predict, "bench": bench}
+    return {**STAGES, "predict": predict, "bench": bench, "toy": toy}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,6 +16,11 @@ from pipeline.paths import Layout
 from pipeline.runtime import DEVICES, resolve_device, set_seed
 
 
+def command_line() -> str:
+    """How this stage was started, as a user would type it."""
+    return shlex.join(["python", "-m", "pipeline", *sys.argv[1:]])
+
+
 def add_common(parser: argparse.ArgumentParser, protocol: bool = False) -> None:
     parser.add_argument("--config", default="configs/default.toml",
                         help="TOML file of settings (default: %(default)s)")
@@ -46,5 +51,4 @@ class Run:
         device = resolve_device(args.device)
         set_seed(args.seed)
         layout = Layout(Path(args.build), Path(args.reports), Path(args.config), args.seed)
-        command = shlex.join(["python", "-m", "pipeline", *sys.argv[1:]])
-        return cls(config, layout, args.seed, device, command)
+        return cls(config, layout, args.seed, device, command_line())
