@@ -3,6 +3,7 @@
 
 CONFIG   ?= configs/default.toml## TOML settings; unknown keys or bad values stop the run
 PROTOCOL ?= split## split (80/10/10) or cv10 (stratified 10-fold CV)
+MODEL    ?= linear## RAEs to classify and report: linear, greedy or all
 SEED     ?= 0## seeds folds, initialisation and data order
 DEVICE   ?= auto## auto, cpu or cuda
 BUILD    ?= build## where artifacts go (git-ignored)
@@ -17,9 +18,10 @@ SETUP ?= $(VENV)/.installed
 RUN      := $(BUILD)/$(basename $(notdir $(CONFIG)))-seed$(SEED)
 DATA     := $(BUILD)/data/mr.json $(BUILD)/data/unlabeled.json
 PRETRAIN := $(RUN)/pretrain.pt
-CLASSIFY := $(RUN)/classify-$(PROTOCOL).pt $(RUN)/model-$(PROTOCOL).pt
+FAMILIES := $(if $(filter all,$(MODEL)),linear greedy,$(MODEL))
+CLASSIFY := $(foreach f,$(FAMILIES),$(RUN)/classify-$(f)-$(PROTOCOL).pt)
 REPORT   := $(REPORTS)/mr-$(PROTOCOL)/accuracy.json
-# Which run the report was last made from: switching CONFIG or SEED back and forth rewrites
+# Which run the report was last made from: switching CONFIG, SEED or MODEL rewrites
 # this file, so the report is remade even when that run's artifacts are older than it.
 REPORT_SOURCE := $(BUILD)/.report-mr-$(PROTOCOL).source
 
@@ -56,21 +58,22 @@ pretrain: $(PRETRAIN) ## train word vectors and the linear RAE on unlabeled text
 $(PRETRAIN): $(DATA) $(CONFIG)
 	$(STAGE) pretrain $(ARGS)
 
-classify: $(CLASSIFY) ## fit the frozen and fine-tuned classifiers on MR (per fold)
+classify: $(CLASSIFY) ## fit the MODEL's classifiers on MR, fold by fold
 
-$(CLASSIFY) &: $(PRETRAIN)
-	$(STAGE) classify $(ARGS) --protocol $(PROTOCOL)
+# One pattern rule makes both files of a family: per-fold predictions and the model predict uses.
+$(RUN)/classify-%-$(PROTOCOL).pt $(RUN)/model-%-$(PROTOCOL).pt: $(PRETRAIN)
+	$(STAGE) classify $(ARGS) --protocol $(PROTOCOL) --model $*
 
 eval: $(REPORT) ## baselines, metrics and figures -> reports/mr-PROTOCOL/
 
 $(REPORT_SOURCE): FORCE
 	@mkdir -p $(@D)
-	@echo '$(RUN)' | cmp -s - $@ || echo '$(RUN)' > $@
+	@echo '$(RUN) $(MODEL)' | cmp -s - $@ || echo '$(RUN) $(MODEL)' > $@
 
 $(REPORT): $(CLASSIFY) $(REPORT_SOURCE)
-	$(STAGE) eval $(ARGS) --protocol $(PROTOCOL)
+	$(STAGE) eval $(ARGS) --protocol $(PROTOCOL) --model $(MODEL)
 
-predict: $(CLASSIFY) ## classify TEXT (or stdin lines) with the trained model
+predict: $(RUN)/model-linear-$(PROTOCOL).pt ## classify TEXT (or stdin lines) with the trained model
 	$(STAGE) predict $(ARGS) --protocol $(PROTOCOL) $(if $(TEXT),"$(TEXT)")
 
 toy: $(REPORTS)/toy/toy.json ## the seed's one-hot toy, two recipes, recall sweep -> reports/toy/

@@ -22,6 +22,22 @@ def results_table(results: list[dict]) -> list[str]:
     return lines
 
 
+def _unroll_lines(unroll: dict | None) -> list[str]:
+    if unroll is None:
+        return []
+    return [
+        "## Unrolling the pretrained code",
+        "",
+        "Share of held-out sentences whose p-th word from the end is the nearest vocabulary word "
+        "to the p-th unrolled step (pretrained linear RAE, before any fine-tuning):",
+        "",
+        "| position from end | " + " | ".join(map(str, unroll["positions"])) + " |",
+        "| --- |" + " --- |" * len(unroll["positions"]),
+        "| recovered % | " + " | ".join(_percent(r) for r in unroll["recovered"]) + " |",
+        "",
+    ]
+
+
 def markdown(report: dict) -> str:
     protocol = {"split": "one stratified 80/10/10 train/dev/test split",
                 "cv10": "stratified 10-fold cross-validation (dev carved from each training part)"}
@@ -35,13 +51,15 @@ def markdown(report: dict) -> str:
         "vocabulary). "
         "Accuracy is the mean over test folds; the interval is Student-t over folds (cv10) or "
         "Wilson on the test set (split). Baselines fit on train+dev (they select nothing); "
-        "the RAE rows use dev for early stopping and alpha.",
+        "the RAE rows use dev for early stopping and alpha. greedy-rae reads [root; mean of all "
+        "nodes] of the greedy trees, greedy-rae-top the root alone.",
         "",
         "## Measured",
         "",
         *results_table(report["results"]),
         "",
-        f"Fine-tuned RAE, alpha picked on dev per fold: {report['chosen_alpha']}.",
+        *(f"alpha picked on dev per fold, {name}: {alphas}"
+          for name, alphas in report["chosen_alpha"].items()),
         "",
         "## Reported in the literature (not measured here; 10-fold CV)",
         "",
@@ -50,15 +68,7 @@ def markdown(report: dict) -> str:
         *(f"| {r['model']} | {_percent(r['accuracy'])} | {r['source']} |"
           for r in report["references"]),
         "",
-        "## Unrolling the pretrained code",
-        "",
-        "Share of held-out sentences whose p-th word from the end is the nearest vocabulary word "
-        "to the p-th unrolled step (pretrained RAE, before any fine-tuning):",
-        "",
-        "| position from end | " + " | ".join(map(str, report["unroll"]["positions"])) + " |",
-        "| --- |" + " --- |" * len(report["unroll"]["positions"]),
-        "| recovered % | " + " | ".join(_percent(r) for r in report["unroll"]["recovered"]) + " |",
-        "",
+        *_unroll_lines(report["unroll"]),
         "## Time per stage (seconds)",
         "",
         *(f"- {stage}: {seconds:.1f}" for stage, seconds in report["stage_seconds"].items()),
@@ -70,7 +80,8 @@ def markdown(report: dict) -> str:
         f"- config digest: {report['config_digest']} (resolved config in accuracy.json)",
         f"- command: `{report['provenance']['command']}`",
         "",
-        "Figures: confusion.png, curves.png, unroll.png.",
+        "Figures: confusion.png (best RAE row), curves.png"
+        + (", unroll.png." if report["unroll"] else "."),
         "",
     ]
     return "\n".join(lines)

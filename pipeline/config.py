@@ -34,6 +34,11 @@ def _checked(default, check, why):
     return field(default=default, metadata=metadata)
 
 
+def _alphas(default: list[float]):
+    return _checked(default, lambda xs: len(xs) > 0 and all(map(_fraction, xs)),
+                    "must be a non-empty list of numbers in [0, 1]")
+
+
 @dataclass
 class DataConfig:
     min_count: int = _checked(2, _positive, "must be >= 1")  # vocabulary cut-off (unlabeled corpus)
@@ -68,13 +73,24 @@ class ClassifyConfig:
     clip_norm: float = _checked(1.0, _positive, "must be > 0")  # gradient norm cap
     dropout: float = _checked(0.3, lambda x: 0.0 <= x < 1.0, "must be in [0, 1)")
     # Weight of reconstruction in alpha * rec + (1 - alpha) * CE; the best on dev is kept.
-    alphas: list[float] = _checked(
-        [0.1, 0.3], lambda xs: len(xs) > 0 and all(map(_fraction, xs)),
-        "must be a non-empty list of numbers in [0, 1]")
+    alphas: list[float] = _alphas([0.1, 0.3])
     # The frozen encoder's head trains full-batch on fixed codes: many cheap steps.
     head_epochs: int = _checked(3000, _positive, "must be >= 1")
     head_lr: float = _checked(0.005, _positive, "must be > 0")
     head_patience: int = _checked(300, _positive, "must be >= 1")
+
+
+@dataclass
+class GreedyConfig:
+    """The greedy tree RAE's semi-supervised training (its heads use classify.head_*)."""
+
+    epochs: int = _checked(6, _positive, "must be >= 1")  # upper bound; early stopping on dev
+    patience: int = _checked(2, _positive, "must be >= 1")
+    batch_size: int = _checked(32, _positive, "must be >= 1")
+    lr: float = _checked(1e-3, _positive, "must be > 0")
+    clip_norm: float = _checked(1.0, _positive, "must be > 0")
+    # Weight of reconstruction at every node; the paper's 0.2 by default, best on dev kept.
+    alphas: list[float] = _alphas([0.2])
 
 
 @dataclass
@@ -83,6 +99,7 @@ class Config:
     embeddings: EmbeddingConfig = field(default_factory=EmbeddingConfig)
     rae: RAEConfig = field(default_factory=RAEConfig)
     classify: ClassifyConfig = field(default_factory=ClassifyConfig)
+    greedy: GreedyConfig = field(default_factory=GreedyConfig)
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)

@@ -18,6 +18,7 @@ from evaluation.metrics import summarise
 from evaluation.references import MR_REPORTED
 from evaluation.report import markdown
 from evaluation.unroll import recovery_by_position
+from pipeline import classify_linear
 from pipeline.artifacts import (
     ArtifactError,
     check_same,
@@ -26,15 +27,20 @@ from pipeline.artifacts import (
     save_json,
     save_text,
 )
-from pipeline.classify import LABELS, load_pretrained, pretrained_classifier
+from pipeline.classify import LABELS, load_pretrained
 from pipeline.options import Run, add_common
 from pipeline.provenance import provenance
 
 UNROLL_POSITIONS = 10
 
 
+MODEL_SETS = {"linear": ("linear",), "greedy": ("greedy",), "all": ("linear", "greedy")}
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser, protocol=True)
+    parser.add_argument("--model", choices=MODEL_SETS, default="linear",
+                        help="which RAEs' rows to report beside the baselines (default: linear)")
 
 
 def _baseline_rows(tokens: list[list[str]], labels: np.ndarray, folds) -> list[dict]:
@@ -52,50 +58,67 @@ def _baseline_rows(tokens: list[list[str]], labels: np.ndarray, folds) -> list[d
 
 def _rae_rows(classified: dict) -> list[dict]:
     names = classified["folds"][0]["models"]
-    return [{"model": name,
+    return [{"model": name, "alpha": [f["models"][name].get("alpha") for f in classified["folds"]],
              "predictions": [f["models"][name]["probs"].argmax(1).numpy()
                              for f in classified["folds"]],
              "seconds": sum(f["models"][name]["seconds"] for f in classified["folds"])}
             for name in names]
 
 
-def run(args: argparse.Namespace) -> None:
-    run = Run.from_args(args)
-    layout, protocol = run.layout, args.protocol
-    mr = load_json(layout.data / "mr.json", "prepare")
-    pretrained = load_pretrained(run)
-    classified = load_torch(layout.classify(protocol), f"classify PROTOCOL={protocol}")
-    check_same(layout.classify(protocol), "config", classified.get("config_digest", "?"),
-               run.config.digest(), f"classify PROTOCOL={protocol}")
-    folds = make_folds(mr["texts"], mr["labels"], protocol, run.seed)
+def _load_classified(run: Run, family: str, protocol: str, folds) -> dict:
+    path = run.layout.classify(family, protocol)
+    target = f"classify PROTOCOL={protocol} MODEL={family}"
+    classified = load_torch(path, target)
+    check_same(path, "config", classified.get("config_digest", "?"), run.config.digest(), target)
     stored = [f["test"].numpy() for f in classified["folds"]]
     if len(stored) != len(folds) or any(
             not np.array_equal(s, f.test) for s, f in zip(stored, folds, strict=False)):
-        raise ArtifactError(f"{layout.classify(protocol)} holds other test folds than this data "
-                            f"and seed; run `make classify PROTOCOL={protocol}` to rebuild it")
+        raise ArtifactError(f"{path} holds other test folds than this data and seed; "
+                            f"run `make {target}` to rebuild it")
+    return classified
+
+
+def run(args: argparse.Namespace) -> None:
+    run = Run.from_args(args)
+    layout, protocol, families = run.layout, args.protocol, MODEL_SETS[args.model]
+    mr = load_json(layout.data / "mr.json", "prepare")
+    pretrained = load_pretrained(run)
+    folds = make_folds(mr["texts"], mr["labels"], protocol, run.seed)
+    classified = {family: _load_classified(run, family, protocol, folds) for family in families}
     labels = np.asarray(mr["labels"])
 
     start = time.perf_counter()
-    rows = _baseline_rows(mr["tokens"], labels, folds) + _rae_rows(classified)
+    rows = _baseline_rows(mr["tokens"], labels, folds)
+    for family in families:
+        rows += _rae_rows(classified[family])
     truth = [labels[f.test] for f in folds]
     results = [{"model": row["model"], **summarise(truth, row["predictions"], LABELS),
                 "seconds": row["seconds"]} for row in rows]
 
     vocab = Vocabulary(pretrained["vocab"])
-    encoder = pretrained_classifier(pretrained, run).encoder.to(run.device)
-    held_out = [vocab.encode(mr["tokens"][i]) for f in folds for i in f.test]
-    unroll = recovery_by_position(encoder, held_out, UNROLL_POSITIONS, run.device)
+    unroll = None
+    if "linear" in families:
+        encoder = classify_linear.build_model(run.config.to_dict(), len(vocab), len(LABELS))
+        encoder = encoder.encoder
+        encoder.load_state_dict(pretrained["encoder"])
+        held_out = [vocab.encode(mr["tokens"][i]) for f in folds for i in f.test]
+        unroll = recovery_by_position(encoder.to(run.device), held_out, UNROLL_POSITIONS,
+                                      run.device)
     eval_seconds = time.perf_counter() - start
 
-    finetuned = [f["models"]["linear-rae-finetuned"] for f in classified["folds"]]
     tokens = [t for sentence in mr["tokens"] for t in sentence]
+    classify_seconds = {
+        f"classify ({family}): all folds": sum(
+            m["seconds"] for f in classified[family]["folds"] for m in f["models"].values())
+        for family in families}
     report = {
         "dataset": "mr",
         "protocol": protocol,
         "seed": run.seed,
         "results": results,
         "references": [{**r, "reported": True} for r in MR_REPORTED],
-        "chosen_alpha": [f["alpha"] for f in finetuned],
+        "chosen_alpha": {row["model"]: row["alpha"] for row in rows
+                         if any(a is not None for a in row.get("alpha", [None]))},
         "unroll": unroll,
         "data": {"source": mr["source"], "sentences": len(mr["texts"]),
                  "skipped_lines": mr["dropped"],
@@ -107,8 +130,7 @@ def run(args: argparse.Namespace) -> None:
             "prepare: read and tokenise movie_reviews": pretrained["seconds"]["prepare"],
             "pretrain: skip-gram vectors": pretrained["seconds"]["embeddings"],
             "pretrain: linear RAE": pretrained["seconds"]["rae"],
-            "classify: frozen + fine-tuned, all folds": sum(
-                m["seconds"] for f in classified["folds"] for m in f["models"].values()),
+            **classify_seconds,
             "eval: baselines + unroll": eval_seconds,
         },
         "config": run.config.to_dict(),
@@ -117,17 +139,21 @@ def run(args: argparse.Namespace) -> None:
     }
     out = layout.report(protocol)
     out.mkdir(parents=True, exist_ok=True)
-    figures.confusion(results[-1]["confusion"], list(LABELS),
-                      f"{results[-1]['model']}, all test folds", out / "confusion.png")
+    best = max(results[3:], key=lambda r: r["accuracy"])  # the best RAE row
+    figures.confusion(best["confusion"], list(LABELS), f"{best['model']}, all test folds",
+                      out / "confusion.png")
     figures.training_curves(
         {"skip-gram (negative sampling)": pretrained["embedding_losses"],
          "linear RAE (error per token)": pretrained["rae_losses"]},
-        {name: [f["models"][name]["curve"] for f in classified["folds"]]
-         for name in classified["folds"][0]["models"]},
+        {name: [f["models"][name]["curve"] for f in classified[family]["folds"]]
+         for family in families for name in classified[family]["folds"][0]["models"]
+         if name != "greedy-rae-top"},  # the same tree training as greedy-rae
         out / "curves.png")
-    figures.unroll_recovery(unroll, out / "unroll.png")
+    written = ["accuracy.json", "accuracy.md", "confusion.png", "curves.png"]
+    if unroll is not None:
+        figures.unroll_recovery(unroll, out / "unroll.png")
+        written.append("unroll.png")
     save_text(markdown(report), out / "accuracy.md")
     save_json(report, out / "accuracy.json")
     print(markdown(report).split("## Reported")[0].rstrip())
-    print(f"-> {out}/accuracy.json, accuracy.md, confusion.png, curves.png, unroll.png")
-
+    print(f"-> {out}/: {', '.join(written)}")

@@ -2,8 +2,8 @@
 
     build/data/mr.json, build/data/unlabeled.json       prepare (tokenised text)
     build/<config>-seed<S>/pretrain.pt                  pretrain (vocabulary, vectors, RAE)
-    build/<config>-seed<S>/classify-<protocol>.pt       classify (per-fold predictions)
-    build/<config>-seed<S>/model-<protocol>.pt          classify (the model predict uses)
+    build/<config>-seed<S>/classify-<model>-<protocol>.pt   classify (per-fold predictions)
+    build/<config>-seed<S>/model-<model>-<protocol>.pt      classify (the model predict uses)
     reports/mr-<protocol>/accuracy.{json,md}, *.png     eval
 """
 
@@ -32,11 +32,11 @@ class Layout:
     def pretrain(self) -> Path:
         return self.run / "pretrain.pt"
 
-    def classify(self, protocol: str) -> Path:
-        return self.run / f"classify-{protocol}.pt"
+    def classify(self, family: str, protocol: str) -> Path:
+        return self.run / f"classify-{family}-{protocol}.pt"
 
-    def model(self, protocol: str) -> Path:
-        return self.run / f"model-{protocol}.pt"
+    def model(self, family: str, protocol: str) -> Path:
+        return self.run / f"model-{family}-{protocol}.pt"
 
     def report(self, protocol: str) -> Path:
         return self.reports / f"mr-{protocol}"

@@ -1,7 +1,9 @@
 """Predict the polarity of sentences with the model `make classify` trained.
 
 Sentences come as arguments, or one per line on stdin. Each gives one JSON line:
-{"text": ..., "label": "pos" | "neg", "prob": probability of that label}.
+{"text": ..., "label": "pos" | "neg", "prob": probability of that label}. With --tree the
+greedy tree RAE answers (`make classify MODEL=greedy`) and each line also carries "tree": the
+tree it built, in nltk.Tree bracket form, each node labelled by its own softmax.
 """
 
 from __future__ import annotations
@@ -10,11 +12,16 @@ import argparse
 import json
 import sys
 
+import torch
+from nltk import Tree
+from torch import nn
+
+from data.batching import pad
 from data.tokenize import tokenize
-from data.vocab import Vocabulary
-from models.classifier import RAEClassifier
-from models.word_rae import WordRAE
+from data.vocab import UNK, Vocabulary
+from models.classifier import GreedyRAEClassifier
 from pipeline.artifacts import ArtifactError, load_torch
+from pipeline.classify import FAMILIES
 from pipeline.options import Run, add_common
 from training.classifier import predict_proba
 
@@ -25,23 +32,51 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser, protocol=True)
     parser.add_argument("--model", help="a model file from `make classify` "
                         "(default: the one for --config, --seed and --protocol)")
+    parser.add_argument("--tree", action="store_true",
+                        help="use the greedy tree RAE and print the tree of each sentence")
     parser.add_argument("text", nargs="*", help="sentences to classify (default: read stdin)")
 
 
-def load_model(path, make_target: str) -> tuple[RAEClassifier, Vocabulary, list[str], int]:
+def load_model(path, family: str, make_target: str) -> tuple[nn.Module, Vocabulary, list[str], int]:
     saved = load_torch(path, make_target)
-    if saved.get("kind") != "model":
-        raise ArtifactError(f"{path} is not a classifier model; run `make {make_target}`")
+    if saved.get("kind") != "model" or saved.get("family") != family:
+        raise ArtifactError(f"{path} is not a {family} RAE classifier; run `make {make_target}`")
     config = saved["config"]
-    encoder = WordRAE(len(saved["vocab"]), config["embeddings"]["dim"], config["rae"]["hidden"],
-)
-    model = RAEClassifier(encoder, classes=len(saved["labels"]))
+    model = FAMILIES[family].build_model(config, len(saved["vocab"]), len(saved["labels"]))
     try:
         model.load_state_dict(saved["state"])
     except RuntimeError:
         raise ArtifactError(f"{path} does not match this code's model; run `make {make_target}`"
                             ) from None
-    return model, Vocabulary(saved["vocab"]), saved["labels"], config["data"]["max_length"]
+    return model.eval(), Vocabulary(saved["vocab"]), saved["labels"], config["data"]["max_length"]
+
+
+def tree_of(tokens: list[str], merges: list[int], node_labels: list[str]) -> Tree:
+    """Replay the merges (at least one) on the words; each new node gets its label."""
+    nodes: list = list(tokens)
+    for k, label in zip(merges, node_labels, strict=True):
+        nodes[k : k + 2] = [Tree(label, nodes[k : k + 2])]
+    return nodes[0]
+
+
+@torch.no_grad()
+def _predict_trees(model: GreedyRAEClassifier, tokens: list[list[str]], vocab: Vocabulary,
+                   labels: list[str], max_length: int, device: torch.device) -> list[dict]:
+    answers = []
+    for words in tokens:
+        words = words[-max_length:] or [UNK]
+        ids, lengths = pad([vocab.encode(words)])
+        logits, trees = model(ids.to(device), lengths.to(device))
+        probs = torch.softmax(logits[0], -1)
+        n = len(words)
+        node_labels = [labels[i] for i in
+                       model.rae.node_classifier(trees.parents[0, : n - 1]).argmax(-1).tolist()]
+        tree = tree_of(words, trees.merges[0, : n - 1].tolist(), node_labels) if n > 1 \
+            else Tree(labels[int(probs.argmax())], words)
+        best = int(probs.argmax())
+        answers.append({"label": labels[best], "prob": round(float(probs[best]), 4),
+                        "tree": tree.pformat(margin=10**9)})
+    return answers
 
 
 def _lines(args: argparse.Namespace):
@@ -67,15 +102,20 @@ def _chunks(lines, size: int):
 
 def run(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
-    path = args.model or run.layout.model(args.protocol)
-    model, vocab, labels, max_length = load_model(path, f"classify PROTOCOL={args.protocol}")
+    family = "greedy" if args.tree else "linear"
+    path = args.model or run.layout.model(family, args.protocol)
+    target = f"classify PROTOCOL={args.protocol} MODEL={family}"
+    model, vocab, labels, max_length = load_model(path, family, target)
     model.to(run.device)
     for texts in _chunks(_lines(args), BATCH):
-        sentences = [vocab.encode(tokenize(text)) for text in texts]
-        probs = predict_proba(model, sentences, max_length, run.device)
-        for text, p in zip(texts, probs, strict=True):
-            best = int(p.argmax())
-            line = {"text": text, "label": labels[best], "prob": round(float(p[best]), 4)}
-            print(json.dumps(line, ensure_ascii=False))
+        tokens = [tokenize(text) for text in texts]
+        if args.tree:
+            answers = _predict_trees(model, tokens, vocab, labels, max_length, run.device)
+        else:
+            probs = predict_proba(model, [vocab.encode(t) for t in tokens], max_length,
+                                  run.device)
+            answers = [{"label": labels[int(p.argmax())], "prob": round(float(p.max()), 4)}
+                       for p in probs]
+        for text, answer in zip(texts, answers, strict=True):
+            print(json.dumps({"text": text, **answer}, ensure_ascii=False))
         sys.stdout.flush()  # each batch's answers go out before the next batch is read
-

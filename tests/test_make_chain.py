@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from nltk import Tree
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,6 +67,24 @@ def test_predict_prints_one_json_line_per_input(chain, data_slice):
     answers = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert [a["text"] for a in answers] == lines.splitlines()
     assert all(a["label"] in ("pos", "neg") and 0.5 <= a["prob"] <= 1.0 for a in answers)
+
+
+def test_greedy_rows_and_trees(chain, data_slice):
+    result = make("eval", workdir=chain, data=data_slice, extra=["MODEL=all"])
+    assert result.returncode == 0, result.stderr
+    report = json.loads((chain / "reports/mr-split/accuracy.json").read_text())
+    assert [row["model"] for row in report["results"]][3:] == [
+        "linear-rae-frozen", "linear-rae-finetuned", "greedy-rae", "greedy-rae-top"]
+    assert report["chosen_alpha"]["greedy-rae"] == [0.2]
+    predicted = subprocess.run(
+        [sys.executable, "-m", "pipeline", "predict", "--tree", "--config", "tests/tiny.toml",
+         "--build", str(chain / "build"), "not bad at all", "fine"],
+        cwd=ROOT, capture_output=True, text=True)
+    assert predicted.returncode == 0, predicted.stderr
+    first, second = [json.loads(line) for line in predicted.stdout.splitlines()]
+    tree = Tree.fromstring(first["tree"])
+    assert tree.leaves() == ["not", "bad", "at", "all"] and len(tree.treepositions()) == 7
+    assert Tree.fromstring(second["tree"]).leaves() == ["fine"]
 
 
 def test_cv10_runs_ten_folds(chain, data_slice):

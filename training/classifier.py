@@ -14,7 +14,8 @@ from training.early_stopping import Curve, EarlyStopping
 from training.progress import progress
 
 
-def _batches(sentences: list[list[int]], batch_size: int, max_length: int, device: torch.device,
+def padded_batches(sentences: list[list[int]], batch_size: int, max_length: int,
+                   device: torch.device,
              rng: np.random.Generator | None = None):
     lengths = [min(len(s), max_length) or 1 for s in sentences]
     for batch in length_batches(lengths, batch_size, rng):
@@ -28,7 +29,7 @@ def encode_codes(encoder: WordRAE, sentences: list[list[int]], max_length: int,
     """Final codes h_n (N, h) in the order of `sentences`."""
     encoder.eval()
     codes = torch.empty(len(sentences), encoder.rae.config.hidden, device=device)
-    for batch, ids, lengths in _batches(sentences, batch_size, max_length, device):
+    for batch, ids, lengths in padded_batches(sentences, batch_size, max_length, device):
         codes[torch.as_tensor(batch, device=device)] = encoder(ids, lengths)[0]
     return codes
 
@@ -39,7 +40,7 @@ def predict_proba(model: RAEClassifier, sentences: list[list[int]], max_length: 
     """Class probabilities (N, classes) in the order of `sentences`."""
     model.eval()
     probs = np.empty((len(sentences), model.head.out_features), dtype=np.float32)
-    for batch, ids, lengths in _batches(sentences, batch_size, max_length, device):
+    for batch, ids, lengths in padded_batches(sentences, batch_size, max_length, device):
         probs[batch] = F.softmax(model(ids, lengths)[0], -1).cpu().numpy()
     return probs
 
@@ -66,13 +67,14 @@ def fit_head(head: nn.Linear, train_codes: torch.Tensor, train_labels: torch.Ten
     return stopper.finish(head)
 
 
-def fine_tune(model: RAEClassifier, train: tuple[list[list[int]], np.ndarray],
-              dev: tuple[list[list[int]], np.ndarray], alpha: float, epochs: int,
-              batch_size: int, lr: float, clip_norm: float, patience: int, max_length: int,
-              seed: int, device: torch.device) -> Curve:
-    """Train encoder, word vectors and head on alpha * reconstruction + (1 - alpha) * CE
-    (reconstruction as mean error per token); keep the epoch with the best dev accuracy.
-    Gradients are clipped to clip_norm: a tanh recurrence has occasional exploding steps."""
+def train_supervised(model: nn.Module, train: tuple[list[list[int]], np.ndarray],
+                     dev: tuple[list[list[int]], np.ndarray], batch_loss, dev_accuracy,
+                     epochs: int, batch_size: int, lr: float, clip_norm: float, patience: int,
+                     max_length: int, seed: int, device: torch.device, description: str
+                     ) -> Curve:
+    """Minibatch Adam on batch_loss(model, ids, lengths, labels), gradients clipped to
+    clip_norm (a recursive net has occasional exploding steps); after each epoch
+    dev_accuracy(model) decides early stopping, and the best epoch's parameters are kept."""
     sentences, labels = train
     labels = torch.as_tensor(labels, device=device)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
@@ -81,21 +83,34 @@ def fine_tune(model: RAEClassifier, train: tuple[list[list[int]], np.ndarray],
     for epoch in range(epochs):
         model.train()
         total, count = 0.0, 0
-        batches = _batches(sentences, batch_size, max_length, device, rng)
-        for batch, ids, lengths in progress(batches, f"fine-tune α={alpha} epoch {epoch + 1}",
+        batches = padded_batches(sentences, batch_size, max_length, device, rng)
+        for batch, ids, lengths in progress(batches, f"{description} epoch {epoch + 1}",
                                             total=-(-len(sentences) // batch_size)):
-            logits, error = model(ids, lengths)
-            batch_labels = labels[torch.as_tensor(batch, device=device)]
-            loss = (alpha * error.sum() / lengths.sum()
-                    + (1 - alpha) * F.cross_entropy(logits, batch_labels))
+            loss = batch_loss(model, ids, lengths, labels[torch.as_tensor(batch, device=device)])
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), clip_norm)
             optimizer.step()
             total += loss.item() * len(batch)
             count += len(batch)
-        dev_probs = predict_proba(model, dev[0], max_length, device)
-        dev_accuracy = float((dev_probs.argmax(1) == dev[1]).mean())
-        if stopper.update(model, total / count, dev_accuracy):
+        if stopper.update(model, total / count, dev_accuracy(model, dev)):
             break
     return stopper.finish(model)
+
+
+def fine_tune(model: RAEClassifier, train: tuple[list[list[int]], np.ndarray],
+              dev: tuple[list[list[int]], np.ndarray], alpha: float, epochs: int,
+              batch_size: int, lr: float, clip_norm: float, patience: int, max_length: int,
+              seed: int, device: torch.device) -> Curve:
+    """Train word vectors, encoder and head on alpha * reconstruction + (1 - alpha) * CE,
+    reconstruction as the mean error per token."""
+
+    def batch_loss(model, ids, lengths, labels):
+        logits, error = model(ids, lengths)
+        return alpha * error.sum() / lengths.sum() + (1 - alpha) * F.cross_entropy(logits, labels)
+
+    def dev_accuracy(model, dev):
+        return float((predict_proba(model, dev[0], max_length, device).argmax(1) == dev[1]).mean())
+
+    return train_supervised(model, train, dev, batch_loss, dev_accuracy, epochs, batch_size, lr,
+                            clip_norm, patience, max_length, seed, device, f"fine-tune α={alpha}")

@@ -1,0 +1,140 @@
+"""The greedy tree RAE of Socher et al. 2011 (semi-supervised recursive autoencoder).
+
+A sentence's word vectors are merged bottom-up: at every step the adjacent pair whose
+reconstruction error is lowest becomes one node, until a single node is left (n - 1 merges).
+
+    p = tanh(W [c1; c2] + b),  p <- p / ||p||              (normalising stops p shrinking)
+    [c1'; c2'] = W_r p + b_r
+    E_rec = n1/(n1+n2) ||c1 - c1'||² + n2/(n1+n2) ||c2 - c2'||²   (n = words under a child)
+
+Every merge also feeds p to a softmax over the sentence label; the node objective is
+alpha * E_rec + (1 - alpha) * cross-entropy. `forward` builds the trees of a padded batch at
+once: each step scores every adjacent pair of every sentence in one matrix product (without
+gradients), takes the argmin per sentence, recomputes just the chosen parents with gradients,
+and shifts the node lists. `reference_tree` does one sentence with Python lists, for tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+@dataclass
+class GreedyRAEConfig:
+    vocab_size: int
+    dim: int  # word and node vector size d
+    classes: int = 2
+
+
+@dataclass
+class Trees:
+    """What `GreedyRAE.forward` returns for a batch of B sentences (at most T words)."""
+
+    merges: torch.Tensor  # (B, T-1) index of the left child in the node list at each step
+    parents: torch.Tensor  # (B, T-1, d) node vectors made by each merge
+    active: torch.Tensor  # (B, T-1) bool: the merge happened (step < n - 1)
+    reconstruction: torch.Tensor  # (B, T-1) weighted reconstruction error of each merge
+    leaves: torch.Tensor  # (B, T, d) normalised word vectors
+    top: torch.Tensor  # (B, d) root node (the single word for one-word sentences)
+    mean: torch.Tensor  # (B, d) mean of all 2n - 1 nodes (leaves and merges)
+
+
+class GreedyRAE(nn.Module):
+    def __init__(self, config: GreedyRAEConfig):
+        super().__init__()
+        d = config.dim
+        self.config = config
+        self.embeddings = nn.Embedding(config.vocab_size, d, padding_idx=0)
+        self.compose = nn.Linear(2 * d, d)  # W, b
+        self.reconstruct = nn.Linear(d, 2 * d)  # W_r, b_r
+        self.node_classifier = nn.Linear(d, config.classes)  # softmax at every merge
+
+    def parent(self, left: torch.Tensor, right: torch.Tensor) -> torch.Tensor:
+        return F.normalize(torch.tanh(self.compose(torch.cat([left, right], -1))), dim=-1)
+
+    def reconstruction_error(self, left, right, left_count, right_count, parent):
+        """Error of rebuilding the children from `parent`, weighted by the words under each."""
+        rebuilt_left, rebuilt_right = self.reconstruct(parent).chunk(2, dim=-1)
+        total = left_count + right_count
+        return (left_count / total * (left - rebuilt_left).pow(2).sum(-1)
+                + right_count / total * (right - rebuilt_right).pow(2).sum(-1))
+
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> Trees:
+        """ids (B, T), lengths (B,) -> the greedy trees of the batch (see Trees)."""
+        batch, steps = ids.shape
+        leaves = F.normalize(self.embeddings(ids), dim=-1)  # (B, T, d)
+        nodes, counts = leaves, torch.ones(batch, steps, device=ids.device)
+        rows = torch.arange(batch, device=ids.device)
+        merges, parents, errors, actives = [], [], [], []
+        for step in range(steps - 1):
+            size = steps - step  # nodes per row now; row b holds lengths[b] - step real ones
+            active = lengths - step > 1  # (B,)
+            with torch.no_grad():  # score every adjacent pair; only the winner needs gradients
+                left, right = nodes[:, :-1].detach(), nodes[:, 1:].detach()
+                candidates = self.parent(left, right)
+                scores = self.reconstruction_error(left, right, counts[:, :-1], counts[:, 1:],
+                                                   candidates)  # (B, size-1)
+                pair = torch.arange(size - 1, device=ids.device)
+                scores = scores.masked_fill(pair[None, :] >= (lengths - step - 1)[:, None],
+                                            float("inf"))
+                k = scores.argmin(1) * active  # (B,) left child of the merge
+            left, right = nodes[rows, k], nodes[rows, k + 1]
+            left_count, right_count = counts[rows, k], counts[rows, k + 1]
+            parent = self.parent(left, right)
+            errors.append(self.reconstruction_error(left, right, left_count, right_count, parent))
+            merges.append(k)
+            parents.append(parent)
+            actives.append(active)
+            # New node list: positions < k unchanged, k the parent, > k shifted left by one.
+            source = pair + (pair[None, :] > k[:, None])  # (B, size-1)
+            shifted = nodes.gather(1, source.unsqueeze(-1).expand(-1, -1, nodes.shape[-1]))
+            is_parent = (pair[None, :] == k[:, None]).unsqueeze(-1)
+            shifted = torch.where(is_parent, parent.unsqueeze(1), shifted)
+            shifted_counts = counts.gather(1, source)
+            shifted_counts = torch.where(is_parent.squeeze(-1),
+                                         (left_count + right_count).unsqueeze(1), shifted_counts)
+            keep = active[:, None]
+            nodes = torch.where(keep.unsqueeze(-1), shifted, nodes[:, :-1])
+            counts = torch.where(keep, shifted_counts, counts[:, :-1])
+        return self._collect(leaves, lengths, merges, parents, errors, actives, nodes[:, 0])
+
+    def _collect(self, leaves, lengths, merges, parents, errors, actives, top) -> Trees:
+        batch, steps, dim = leaves.shape
+        if steps == 1:  # only one-word sentences: no merges at all
+            empty = leaves.new_zeros(batch, 0)
+            merges_t, parents_t = empty.long(), leaves.new_zeros(batch, 0, dim)
+            errors_t, actives_t = empty, empty.bool()
+        else:
+            merges_t, parents_t = torch.stack(merges, 1), torch.stack(parents, 1)
+            errors_t, actives_t = torch.stack(errors, 1), torch.stack(actives, 1)
+        word_mask = torch.arange(steps, device=leaves.device)[None, :] < lengths[:, None]
+        total = ((leaves * word_mask.unsqueeze(-1)).sum(1)
+                 + (parents_t * actives_t.unsqueeze(-1)).sum(1))
+        mean = total / (2 * lengths - 1).unsqueeze(-1)
+        return Trees(merges_t, parents_t, actives_t, errors_t * actives_t, leaves, top, mean)
+
+
+def reference_tree(model: GreedyRAE, ids: list[int]
+                   ) -> tuple[list[int], torch.Tensor, torch.Tensor]:
+    """One sentence with Python lists: -> (left-child index of each merge, summed weighted
+    reconstruction error, root vector)."""
+    nodes = [F.normalize(model.embeddings.weight[i], dim=-1) for i in ids]
+    counts = [1.0] * len(ids)
+    merges, total = [], nodes[0].new_zeros(())
+    while len(nodes) > 1:
+        errors = []
+        for j in range(len(nodes) - 1):
+            p = model.parent(nodes[j], nodes[j + 1])
+            left_count, right_count = (nodes[0].new_tensor(c) for c in counts[j : j + 2])
+            errors.append(model.reconstruction_error(nodes[j], nodes[j + 1], left_count,
+                                                     right_count, p))
+        k = min(range(len(errors)), key=lambda j: errors[j].item())
+        total = total + errors[k]
+        nodes[k : k + 2] = [model.parent(nodes[k], nodes[k + 1])]
+        counts[k : k + 2] = [counts[k] + counts[k + 1]]
+        merges.append(k)
+    return merges, total, nodes[0]

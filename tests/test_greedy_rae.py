@@ -1,0 +1,55 @@
+import torch
+
+from data.batching import pad
+from data.sources import load_mr
+from data.tokenize import tokenize
+from data.vocab import Vocabulary
+from models.greedy_rae import GreedyRAE, GreedyRAEConfig, reference_tree
+from training.greedy import node_loss
+
+
+def _model(vocab_size: int, dim: int = 8) -> GreedyRAE:
+    torch.manual_seed(0)
+    return GreedyRAE(GreedyRAEConfig(vocab_size=vocab_size, dim=dim)).double()
+
+
+def test_batched_trees_equal_the_reference_on_real_sentences(data_slice, monkeypatch):
+    monkeypatch.setenv("RAE_DATA_DIR", str(data_slice))
+    tokens = [tokenize(t) for t in load_mr().texts[::7][:40]]
+    vocab = Vocabulary.build(tokens, min_count=1)
+    sentences = [vocab.encode(t) for t in tokens] + [vocab.encode(["good"])]  # one word too
+    assert len({len(s) for s in sentences}) > 10  # mixed lengths
+    model = _model(len(vocab))
+    trees = model(*pad(sentences))
+    for b, sentence in enumerate(sentences):
+        merges, error, root = reference_tree(model, sentence)
+        n = len(sentence)
+        assert trees.merges[b, : n - 1].tolist() == merges
+        assert not trees.active[b, n - 1 :].any()
+        assert torch.allclose(trees.reconstruction[b].sum(), error, atol=1e-5)
+        assert torch.allclose(trees.top[b], root, atol=1e-5)
+
+
+def test_two_word_sentence_by_hand():
+    model = _model(vocab_size=4, dim=3)
+    trees = model(torch.tensor([[2, 3]]), torch.tensor([2]))
+    leaves = torch.nn.functional.normalize(model.embeddings.weight[[2, 3]], dim=-1)
+    parent = torch.tanh(model.compose.weight @ leaves.flatten() + model.compose.bias)
+    parent = parent / parent.norm()
+    rebuilt = model.reconstruct.weight @ parent + model.reconstruct.bias
+    expected = 0.5 * (leaves.flatten()[:3] - rebuilt[:3]).pow(2).sum() \
+        + 0.5 * (leaves.flatten()[3:] - rebuilt[3:]).pow(2).sum()
+    assert torch.allclose(trees.top[0], parent)
+    assert torch.allclose(trees.reconstruction[0, 0], expected)
+    assert torch.allclose(trees.mean[0], (leaves.sum(0) + parent) / 3)
+
+
+def test_node_loss_ignores_padding_merges_and_gradients_reach_the_words():
+    model = _model(vocab_size=10)
+    ids, lengths = pad([[2, 3, 4, 5], [6, 7]])
+    trees = model(ids, lengths)
+    loss = node_loss(model, trees, torch.tensor([1, 0]), alpha=0.2)
+    assert trees.active.tolist() == [[True, True, True], [True, False, False]]
+    loss.backward()
+    assert model.embeddings.weight.grad[[2, 7]].abs().sum() > 0
+    assert model.embeddings.weight.grad[[0, 1, 8, 9]].abs().sum() == 0

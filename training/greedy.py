@@ -1,0 +1,54 @@
+"""Semi-supervised training of the greedy tree RAE, and the features its trees give."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from models.greedy_rae import GreedyRAE, Trees
+from training.classifier import padded_batches, train_supervised
+from training.early_stopping import Curve
+
+
+def node_loss(model: GreedyRAE, trees: Trees, labels: torch.Tensor, alpha: float) -> torch.Tensor:
+    """Mean over all merges of alpha * reconstruction + (1 - alpha) * cross-entropy of the
+    node's softmax against its sentence's label."""
+    logits = model.node_classifier(trees.parents)  # (B, T-1, classes)
+    targets = labels[:, None].expand(-1, logits.shape[1])
+    cross_entropy = F.cross_entropy(logits.flatten(0, 1), targets.flatten(), reduction="none")
+    per_node = alpha * trees.reconstruction + (1 - alpha) * cross_entropy.view_as(targets)
+    return (per_node * trees.active).sum() / trees.active.sum().clamp(min=1)
+
+
+@torch.no_grad()
+def tree_features(model: GreedyRAE, sentences: list[list[int]], max_length: int,
+                  device: torch.device, batch_size: int = 256) -> tuple[torch.Tensor, torch.Tensor]:
+    """(top nodes (N, d), mean of all nodes (N, d)) in the order of `sentences`."""
+    model.eval()
+    d = model.config.dim
+    top, mean = torch.empty(len(sentences), d, device=device), torch.empty(len(sentences), d,
+                                                                            device=device)
+    for batch, ids, lengths in padded_batches(sentences, batch_size, max_length, device):
+        trees = model(ids, lengths)
+        index = torch.as_tensor(batch, device=device)
+        top[index], mean[index] = trees.top, trees.mean
+    return top, mean
+
+
+def train_greedy(model: GreedyRAE, train: tuple[list[list[int]], np.ndarray],
+                 dev: tuple[list[list[int]], np.ndarray], alpha: float, epochs: int,
+                 batch_size: int, lr: float, clip_norm: float, patience: int, max_length: int,
+                 seed: int, device: torch.device) -> Curve:
+    """Early stopping reads the dev accuracy of the node softmax on each sentence's root."""
+
+    def batch_loss(model, ids, lengths, labels):
+        return node_loss(model, model(ids, lengths), labels, alpha)
+
+    def dev_accuracy(model, dev):
+        top, _ = tree_features(model, dev[0], max_length, device)
+        predicted = model.node_classifier(top).argmax(1).cpu().numpy()
+        return float((predicted == dev[1]).mean())
+
+    return train_supervised(model, train, dev, batch_loss, dev_accuracy, epochs, batch_size, lr,
+                            clip_norm, patience, max_length, seed, device, f"greedy RAE α={alpha}")
