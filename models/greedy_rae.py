@@ -119,12 +119,12 @@ class GreedyRAE(nn.Module):
 
 
 def reference_tree(model: GreedyRAE, ids: list[int]
-                   ) -> tuple[list[int], torch.Tensor, torch.Tensor]:
+                   ) -> tuple[list[int], torch.Tensor, list[torch.Tensor]]:
     """One sentence with Python lists: -> (left-child index of each merge, summed weighted
-    reconstruction error, root vector)."""
+    reconstruction error, the parent made by each merge; the last is the root)."""
     nodes = [F.normalize(model.embeddings.weight[i], dim=-1) for i in ids]
     counts = [1.0] * len(ids)
-    merges, total = [], nodes[0].new_zeros(())
+    merges, parents, total = [], [], nodes[0].new_zeros(())
     while len(nodes) > 1:
         errors = []
         for j in range(len(nodes) - 1):
@@ -134,7 +134,8 @@ def reference_tree(model: GreedyRAE, ids: list[int]
                                                      right_count, p))
         k = min(range(len(errors)), key=lambda j: errors[j].item())
         total = total + errors[k]
-        nodes[k : k + 2] = [model.parent(nodes[k], nodes[k + 1])]
+        parents.append(model.parent(nodes[k], nodes[k + 1]))
+        nodes[k : k + 2] = parents[-1:]
         counts[k : k + 2] = [counts[k] + counts[k + 1]]
         merges.append(k)
-    return merges, total, nodes[0]
+    return merges, total, parents

@@ -1,30 +1,37 @@
-"""Benchmark linear-RAE pretraining: batched step vs the naive scan -> reports/bench.json.
+"""Benchmark training speed: batched against per-sentence reference -> reports/bench.json.
 
-Both train the same model size (from the config) on the same synthetic sentences, whose
-lengths follow MR's (mean about 22 tokens): the batched step as `make pretrain` runs it, and
-the seed's reference scan, one sentence and one time step at a time with a step per sentence.
-The batched step's arithmetic rate is compared with this machine's measured float32 matmul peak.
+Each pair trains the same model size (from the config) on the same synthetic sentences, whose
+lengths follow MR's (mean about 22 tokens), with one optimiser step per batch or per sentence:
+- linear RAE pretraining as `make pretrain` runs it, against the seed's scan (one sentence and
+  one time step at a time); its arithmetic rate is compared with this machine's measured
+  float32 matmul peak;
+- greedy tree RAE semi-supervised training as `make classify MODEL=greedy` runs it, against
+  reference_tree (one sentence, Python lists, every candidate pair scored one by one).
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import time
 
 import numpy as np
 import torch
 
 from data.batching import length_batches, pad
+from models.greedy_rae import GreedyRAE, GreedyRAEConfig
 from models.linear_rae import reference_scan
 from models.word_rae import WordRAE
 from pipeline.artifacts import save_json
 from pipeline.options import Run, add_common
 from pipeline.provenance import provenance
+from training.greedy import node_loss, reference_node_loss
 from training.rae_pretrain import mean_token_error
 
 VOCAB = 20_000
 SENTENCES = 4096
 NAIVE_SENTENCES = 64
+GREEDY_REFERENCE_SENTENCES = 16
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -86,6 +93,34 @@ def naive_tokens_per_second(model: WordRAE, sentences: list[list[int]], device: 
     return tokens / (time.perf_counter() - start)
 
 
+def greedy_sentences_per_second(model: GreedyRAE, sentences: list[list[int]], batch_size: int,
+                                alpha: float, device: torch.device, batched: bool) -> float:
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    labels = torch.arange(len(sentences), device=device) % 2
+    if batched:
+        order = list(length_batches([len(s) for s in sentences], batch_size,
+                                    np.random.default_rng(0)))
+    else:
+        order = [[i] for i in range(len(sentences))]
+    done, start = 0, None
+    for i, batch in enumerate(order):
+        if i == 2:  # the first steps pay for allocation and warm-up
+            _synchronize(device)
+            start, done = time.perf_counter(), 0
+        if batched:
+            ids, lengths = pad([sentences[j] for j in batch])
+            trees = model(ids.to(device), lengths.to(device))
+            loss = node_loss(model, trees, labels[torch.as_tensor(batch, device=device)], alpha)
+        else:
+            loss = reference_node_loss(model, sentences[batch[0]], int(labels[batch[0]]), alpha)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        done += len(batch)
+    _synchronize(device)
+    return done / (time.perf_counter() - start)
+
+
 def run(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
     d, h = run.config.embeddings.dim, run.config.rae.hidden
@@ -102,7 +137,7 @@ def run(args: argparse.Namespace) -> None:
     # twice that backward.
     flops_per_token = 3 * 2 * (2 * d * h + 2 * h * h)
     achieved = batched * flops_per_token / 1e9
-    result = {
+    result: dict = {
         "linear_rae_pretrain_tokens_per_s": batched,
         "naive_scan_tokens_per_s": naive,
         "speedup": batched / naive,
@@ -114,8 +149,30 @@ def run(args: argparse.Namespace) -> None:
         "threads": torch.get_num_threads(),
         "provenance": provenance(run.command),
     }
+    g = run.config.greedy
+    greedy = GreedyRAE(GreedyRAEConfig(VOCAB, d)).to(run.device)
+    # Three passes ("epochs"); the peak resident memory after each shows whether anything
+    # (a retained graph, say) grows from one to the next.
+    peak_rss_mb = []
+    for _ in range(3):
+        greedy_batched = greedy_sentences_per_second(greedy, sentences[:1024], g.batch_size,
+                                                     g.alphas[0], run.device, batched=True)
+        peak_rss_mb.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    greedy_reference = greedy_sentences_per_second(
+        greedy, sentences[:GREEDY_REFERENCE_SENTENCES], 1, g.alphas[0], run.device,
+        batched=False)
+    result.update({
+        "greedy_rae_train_sentences_per_s": greedy_batched,
+        "greedy_reference_sentences_per_s": greedy_reference,
+        "greedy_speedup": greedy_batched / greedy_reference,
+        "greedy_batch_size": g.batch_size,
+        "greedy_peak_rss_mb_after_each_pass": peak_rss_mb,
+    })
     path = run.layout.reports / "bench.json"
     save_json(result, path)
     print(f"batched {batched:,.0f} tokens/s, naive scan {naive:,.0f} tokens/s "
           f"({batched / naive:.0f}x); {achieved:.1f} GFLOP/s = {100 * achieved / peak:.1f}% of "
-          f"the measured matmul peak ({peak:.0f} GFLOP/s) -> {path}")
+          f"the measured matmul peak ({peak:.0f} GFLOP/s)")
+    print(f"greedy RAE: batched {greedy_batched:,.1f} sentences/s, reference "
+          f"{greedy_reference:,.1f} sentences/s ({greedy_batched / greedy_reference:.0f}x) "
+          f"-> {path}")

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from models.greedy_rae import GreedyRAE, Trees
+from models.greedy_rae import GreedyRAE, Trees, reference_tree
 from training.classifier import padded_batches, train_supervised
 from training.early_stopping import Curve
 
@@ -52,3 +52,15 @@ def train_greedy(model: GreedyRAE, train: tuple[list[list[int]], np.ndarray],
 
     return train_supervised(model, train, dev, batch_loss, dev_accuracy, epochs, batch_size, lr,
                             clip_norm, patience, max_length, seed, device, f"greedy RAE α={alpha}")
+
+
+def reference_node_loss(model: GreedyRAE, ids: list[int], label: int, alpha: float
+                        ) -> torch.Tensor:
+    """node_loss for one sentence from reference_tree: the slow, obviously right version."""
+    _, error, parents = reference_tree(model, ids)
+    if not parents:
+        return error
+    logits = model.node_classifier(torch.stack(parents))
+    targets = torch.full((len(parents),), label, device=logits.device)
+    cross_entropy = F.cross_entropy(logits, targets, reduction="sum")
+    return (alpha * error + (1 - alpha) * cross_entropy) / len(parents)
