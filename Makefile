@@ -3,7 +3,7 @@
 
 CONFIG   ?= configs/default.toml## TOML settings; unknown keys or bad values stop the run
 PROTOCOL ?= split## split (80/10/10) or cv10 (stratified 10-fold CV)
-MODEL    ?= linear## RAEs to classify and report: linear, greedy or all
+MODEL    ?= linear## RAEs to classify and report: linear, greedy, greedy-random or all
 SEED     ?= 0## seeds folds, initialisation and data order
 DEVICE   ?= auto## auto, cpu or cuda
 BUILD    ?= build## where artifacts go (git-ignored)
@@ -18,7 +18,7 @@ SETUP ?= $(VENV)/.installed
 RUN      := $(BUILD)/$(basename $(notdir $(CONFIG)))-seed$(SEED)
 DATA     := $(BUILD)/data/mr.json $(BUILD)/data/unlabeled.json
 PRETRAIN := $(RUN)/pretrain.pt
-FAMILIES := $(if $(filter all,$(MODEL)),linear greedy,$(MODEL))
+FAMILIES := $(if $(filter all,$(MODEL)),linear greedy greedy-random,$(MODEL))
 CLASSIFY := $(foreach f,$(FAMILIES),$(RUN)/classify-$(f)-$(PROTOCOL).pt)
 REPORT   := $(REPORTS)/mr-$(PROTOCOL)/accuracy.json
 # Which run the report was last made from: switching CONFIG, SEED or MODEL rewrites

@@ -2,11 +2,13 @@
 
 --model linear: linear-rae-frozen and linear-rae-finetuned (pipeline/classify_linear.py).
 --model greedy: greedy-rae and greedy-rae-top (pipeline/classify_greedy.py).
+--model greedy-random: the same from random word vectors: greedy-rae-random(-top).
 """
 
 from __future__ import annotations
 
 import argparse
+from functools import partial
 
 import numpy as np
 import torch
@@ -20,7 +22,13 @@ from pipeline.pretrain import PRETRAIN_SECTIONS
 from pipeline.provenance import provenance
 
 LABELS = ("neg", "pos")  # class index -> name
-FAMILIES = {"linear": classify_linear, "greedy": classify_greedy}
+# family -> (how to train one fold, how to build the saved model for predict)
+FAMILIES = {
+    "linear": (classify_linear.train_fold, classify_linear.build_model),
+    "greedy": (classify_greedy.train_fold, classify_greedy.build_model),
+    "greedy-random": (partial(classify_greedy.train_fold, pretrained_words=False),
+                      classify_greedy.build_model),
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,7 +46,7 @@ def load_pretrained(run: Run) -> dict:
 
 def run(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
-    family = FAMILIES[args.model]
+    train_fold, _ = FAMILIES[args.model]
     pretrained = load_pretrained(run)
     mr = load_json(run.layout.data / "mr.json", "prepare")
     vocab = Vocabulary(pretrained["vocab"])
@@ -50,7 +58,7 @@ def run(args: argparse.Namespace) -> None:
     for k, fold in enumerate(folds):
         parts = {name: ([sentences[i] for i in idx], labels[idx])
                  for name, idx in (("train", fold.train), ("dev", fold.dev), ("test", fold.test))}
-        rows, state = family.train_fold(pretrained, run, parts, len(LABELS), run.seed * 1000 + k)
+        rows, state = train_fold(pretrained, run, parts, len(LABELS), run.seed * 1000 + k)
         if model_state is None:  # predict uses the first fold's model
             model_state = {name: value.cpu() for name, value in state.items()}
         results.append({"test": torch.as_tensor(fold.test), "dev": torch.as_tensor(fold.dev),

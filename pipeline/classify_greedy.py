@@ -1,9 +1,10 @@
 """Classify with the greedy tree RAE (Socher et al. 2011), trained semi-supervised.
 
-The RAE starts from the pretrained skip-gram vectors and trains on alpha * reconstruction +
-(1 - alpha) * cross-entropy at every merge (alpha picked on dev). Then softmax heads are fit on
-the fixed tree features: greedy-rae reads [root; mean of all nodes] (the released code's
-features), greedy-rae-top the root alone.
+The RAE starts from the pretrained skip-gram vectors (family `greedy`) or from random word
+vectors (family `greedy-random`, rows named greedy-rae-random*), and trains on
+alpha * reconstruction + (1 - alpha) * cross-entropy at every merge (alpha picked on dev). Then
+softmax heads are fit on the fixed tree features: greedy-rae reads [root; mean of all nodes]
+(the released code's features), greedy-rae-top the root alone.
 """
 
 from __future__ import annotations
@@ -18,22 +19,22 @@ from pipeline.options import Run
 from training.classifier import fit_head
 from training.greedy import train_greedy, tree_features
 
-ROWS = ("greedy-rae", "greedy-rae-top")
-
 
 def build_model(config: dict, vocab_size: int, classes: int) -> GreedyRAEClassifier:
     dim = config["embeddings"]["dim"]
     return GreedyRAEClassifier(GreedyRAE(GreedyRAEConfig(vocab_size, dim, classes)), classes)
 
 
-def _fit_rae(pretrained: dict, run: Run, parts: dict, classes: int, fold_seed: int):
+def _fit_rae(pretrained: dict, run: Run, parts: dict, classes: int, fold_seed: int,
+             pretrained_words: bool):
     g, max_length = run.config.greedy, run.config.data.max_length
     best, dev_accuracy = None, {}
     for alpha in g.alphas:
         torch.manual_seed(fold_seed)
         model = build_model(run.config.to_dict(), len(pretrained["vocab"]), classes)
-        with torch.no_grad():
-            model.rae.embeddings.weight.copy_(pretrained["encoder"]["embeddings.weight"])
+        if pretrained_words:
+            with torch.no_grad():
+                model.rae.embeddings.weight.copy_(pretrained["encoder"]["embeddings.weight"])
         model.to(run.device)
         curve = train_greedy(model.rae, parts["train"], parts["dev"], alpha, g.epochs,
                              g.batch_size, g.lr, g.clip_norm, g.patience, max_length, fold_seed,
@@ -44,19 +45,21 @@ def _fit_rae(pretrained: dict, run: Run, parts: dict, classes: int, fold_seed: i
     return best, dev_accuracy
 
 
-def train_fold(pretrained: dict, run: Run, parts: dict, classes: int, fold_seed: int
-               ) -> tuple[dict, dict]:
+def train_fold(pretrained: dict, run: Run, parts: dict, classes: int, fold_seed: int,
+               pretrained_words: bool = True) -> tuple[dict, dict]:
     """-> ({row name: test probabilities, curve, seconds, ...}, the state predict loads)."""
     start = time.perf_counter()
-    (alpha, model, curve), dev_accuracy = _fit_rae(pretrained, run, parts, classes, fold_seed)
+    (alpha, model, curve), dev_accuracy = _fit_rae(pretrained, run, parts, classes, fold_seed,
+                                                   pretrained_words)
+    name = "greedy-rae" if pretrained_words else "greedy-rae-random"
     rae_seconds = time.perf_counter() - start
     max_length, c = run.config.data.max_length, run.config.classify
     features = {name: tree_features(model.rae, sents, max_length, run.device)
                 for name, (sents, _) in parts.items()}
     labels = {name: torch.as_tensor(y, device=run.device) for name, (_, y) in parts.items()}
     rows, state = {}, None
-    for row, pick in (("greedy-rae", lambda top, mean: torch.cat([top, mean], -1)),
-                      ("greedy-rae-top", lambda top, mean: top)):
+    for row, pick in ((name, lambda top, mean: torch.cat([top, mean], -1)),
+                      (f"{name}-top", lambda top, mean: top)):
         head_start = time.perf_counter()
         x = {name: pick(*f) for name, f in features.items()}
         torch.manual_seed(fold_seed)
@@ -68,7 +71,7 @@ def train_fold(pretrained: dict, run: Run, parts: dict, classes: int, fold_seed:
         rows[row] = {"probs": probs, "curve": vars(curve), "head_curve": vars(head_curve),
                      "alpha": alpha, "dev_accuracy": dev_accuracy,
                      "seconds": rae_seconds + time.perf_counter() - head_start}
-        if row == "greedy-rae":
+        if row == name:
             model.head.load_state_dict(head.state_dict())
             state = model.state_dict()
     return rows, state

@@ -16,8 +16,6 @@ from models.word_rae import WordRAE
 from pipeline.options import Run
 from training.classifier import encode_codes, fine_tune, fit_head, predict_proba
 
-ROWS = ("linear-rae-frozen", "linear-rae-finetuned")
-
 
 def build_model(config: dict, vocab_size: int, classes: int) -> RAEClassifier:
     encoder = WordRAE(vocab_size, config["embeddings"]["dim"], config["rae"]["hidden"])

@@ -34,7 +34,8 @@ from pipeline.provenance import provenance
 UNROLL_POSITIONS = 10
 
 
-MODEL_SETS = {"linear": ("linear",), "greedy": ("greedy",), "all": ("linear", "greedy")}
+MODEL_SETS = {"linear": ("linear",), "greedy": ("greedy",), "greedy-random": ("greedy-random",),
+              "all": ("linear", "greedy", "greedy-random")}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -147,7 +148,7 @@ def run(args: argparse.Namespace) -> None:
          "linear RAE (error per token)": pretrained["rae_losses"]},
         {name: [f["models"][name]["curve"] for f in classified[family]["folds"]]
          for family in families for name in classified[family]["folds"][0]["models"]
-         if name != "greedy-rae-top"},  # the same tree training as greedy-rae
+         if not name.endswith("-top")},  # the same tree training as the row without -top
         out / "curves.png")
     written = ["accuracy.json", "accuracy.md", "confusion.png", "curves.png"]
     if unroll is not None:

@@ -42,7 +42,8 @@ def load_model(path, family: str, make_target: str) -> tuple[nn.Module, Vocabula
     if saved.get("kind") != "model" or saved.get("family") != family:
         raise ArtifactError(f"{path} is not a {family} RAE classifier; run `make {make_target}`")
     config = saved["config"]
-    model = FAMILIES[family].build_model(config, len(saved["vocab"]), len(saved["labels"]))
+    _, build_model = FAMILIES[family]
+    model = build_model(config, len(saved["vocab"]), len(saved["labels"]))
     try:
         model.load_state_dict(saved["state"])
     except RuntimeError:

@@ -74,7 +74,8 @@ def test_greedy_rows_and_trees(chain, data_slice):
     assert result.returncode == 0, result.stderr
     report = json.loads((chain / "reports/mr-split/accuracy.json").read_text())
     assert [row["model"] for row in report["results"]][3:] == [
-        "linear-rae-frozen", "linear-rae-finetuned", "greedy-rae", "greedy-rae-top"]
+        "linear-rae-frozen", "linear-rae-finetuned", "greedy-rae", "greedy-rae-top",
+        "greedy-rae-random", "greedy-rae-random-top"]
     assert report["chosen_alpha"]["greedy-rae"] == [0.2]
     predicted = subprocess.run(
         [sys.executable, "-m", "pipeline", "predict", "--tree", "--config", "tests/tiny.toml",
