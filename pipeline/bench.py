@@ -55,70 +55,69 @@ def matmul_peak_gflops(device: torch.device, size: int = 2048, repeats: int = 10
     return 2 * size**3 * repeats / (time.perf_counter() - start) / 1e9
 
 
-def batched_tokens_per_second(model: WordRAE, sentences: list[list[int]], batch_size: int,
-                              device: torch.device) -> float:
-    optimizer = torch.optim.Adam(model.rae.parameters(), lr=1e-3)
-    rng = np.random.default_rng(0)
-    batches = list(length_batches([len(s) for s in sentences], batch_size, rng))
-    tokens = 0
-    start = None
-    for i, batch in enumerate(batches):
-        if i == 2:  # the first batches pay for allocation and warm-up
+def _throughput(items: list, step, optimizer: torch.optim.Optimizer, device: torch.device,
+                warmup: int = 2) -> float:
+    """Units per second of step(item) -> (loss, units), with an optimiser step per item; the
+    first `warmup` items pay for allocation and warm-up and are not timed."""
+    done, start = 0, None
+    for i, item in enumerate(items):
+        if i == warmup:
             _synchronize(device)
-            start, tokens = time.perf_counter(), 0
-        ids, lengths = pad([sentences[j] for j in batch])
-        loss = mean_token_error(model, ids.to(device), lengths.to(device))
+            start, done = time.perf_counter(), 0
+        loss, units = step(item)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
-        tokens += int(lengths.sum())
+        done += units
     _synchronize(device)
-    return tokens / (time.perf_counter() - start)
+    return done / (time.perf_counter() - start)
+
+
+def _length_batches(sentences: list[list[int]], batch_size: int) -> list:
+    return list(length_batches([len(s) for s in sentences], batch_size, np.random.default_rng(0)))
+
+
+def batched_tokens_per_second(model: WordRAE, sentences: list[list[int]], batch_size: int,
+                              device: torch.device) -> float:
+    def step(batch):
+        ids, lengths = pad([sentences[j] for j in batch])
+        return mean_token_error(model, ids.to(device), lengths.to(device)), int(lengths.sum())
+
+    optimizer = torch.optim.Adam(model.rae.parameters(), lr=1e-3)
+    return _throughput(_length_batches(sentences, batch_size), step, optimizer, device)
 
 
 def naive_tokens_per_second(model: WordRAE, sentences: list[list[int]], device: torch.device
                             ) -> float:
-    optimizer = torch.optim.SGD(model.rae.parameters(), lr=1e-3)
-    tokens = 0
-    _synchronize(device)
-    start = time.perf_counter()
-    for sentence in sentences:
+    def step(sentence):
         x = model.inputs(torch.tensor(sentence, device=device))
-        _, error = reference_scan(model.rae, x)
-        optimizer.zero_grad(set_to_none=True)
-        error.backward()
-        optimizer.step()
-        tokens += len(sentence)
-    _synchronize(device)
-    return tokens / (time.perf_counter() - start)
+        return reference_scan(model.rae, x)[1], len(sentence)
+
+    optimizer = torch.optim.SGD(model.rae.parameters(), lr=1e-3)
+    return _throughput(sentences, step, optimizer, device)
 
 
 def greedy_sentences_per_second(model: GreedyRAE, sentences: list[list[int]], batch_size: int,
-                                alpha: float, device: torch.device, batched: bool) -> float:
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+                                alpha: float, device: torch.device) -> float:
     labels = torch.arange(len(sentences), device=device) % 2
-    if batched:
-        order = list(length_batches([len(s) for s in sentences], batch_size,
-                                    np.random.default_rng(0)))
-    else:
-        order = [[i] for i in range(len(sentences))]
-    done, start = 0, None
-    for i, batch in enumerate(order):
-        if i == 2:  # the first steps pay for allocation and warm-up
-            _synchronize(device)
-            start, done = time.perf_counter(), 0
-        if batched:
-            ids, lengths = pad([sentences[j] for j in batch])
-            trees = model(ids.to(device), lengths.to(device))
-            loss = node_loss(model, trees, labels[torch.as_tensor(batch, device=device)], alpha)
-        else:
-            loss = reference_node_loss(model, sentences[batch[0]], int(labels[batch[0]]), alpha)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        done += len(batch)
-    _synchronize(device)
-    return done / (time.perf_counter() - start)
+
+    def step(batch):
+        ids, lengths = pad([sentences[j] for j in batch])
+        trees = model(ids.to(device), lengths.to(device))
+        return node_loss(model, trees, labels[torch.as_tensor(batch, device=device)], alpha), \
+            len(batch)
+
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    return _throughput(_length_batches(sentences, batch_size), step, optimizer, device)
+
+
+def greedy_reference_sentences_per_second(model: GreedyRAE, sentences: list[list[int]],
+                                          alpha: float, device: torch.device) -> float:
+    def step(i):
+        return reference_node_loss(model, sentences[i], i % 2, alpha), 1
+
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    return _throughput(list(range(len(sentences))), step, optimizer, device)
 
 
 def run(args: argparse.Namespace) -> None:
@@ -156,11 +155,10 @@ def run(args: argparse.Namespace) -> None:
     peak_rss_mb = []
     for _ in range(3):
         greedy_batched = greedy_sentences_per_second(greedy, sentences[:1024], g.batch_size,
-                                                     g.alphas[0], run.device, batched=True)
+                                                     g.alphas[0], run.device)
         peak_rss_mb.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    greedy_reference = greedy_sentences_per_second(
-        greedy, sentences[:GREEDY_REFERENCE_SENTENCES], 1, g.alphas[0], run.device,
-        batched=False)
+    greedy_reference = greedy_reference_sentences_per_second(
+        greedy, sentences[:GREEDY_REFERENCE_SENTENCES], g.alphas[0], run.device)
     result.update({
         "greedy_rae_train_sentences_per_s": greedy_batched,
         "greedy_reference_sentences_per_s": greedy_reference,
