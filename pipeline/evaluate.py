@@ -32,8 +32,6 @@ from pipeline.options import Run, add_common
 from pipeline.provenance import provenance
 
 UNROLL_POSITIONS = 10
-
-
 MODEL_SETS = {"linear": ("linear",), "greedy": ("greedy",), "greedy-random": ("greedy-random",),
               "all": ("linear", "greedy", "greedy-random")}
 
@@ -99,8 +97,7 @@ def run(args: argparse.Namespace) -> None:
     vocab = Vocabulary(pretrained["vocab"])
     unroll = None
     if "linear" in families:
-        encoder = classify_linear.build_model(run.config.to_dict(), len(vocab), len(LABELS))
-        encoder = encoder.encoder
+        encoder = classify_linear.build_model(run.config.to_dict(), len(vocab), len(LABELS)).encoder
         encoder.load_state_dict(pretrained["encoder"])
         held_out = [vocab.encode(mr["tokens"][i]) for f in folds for i in f.test]
         unroll = recovery_by_position(encoder.to(run.device), held_out, UNROLL_POSITIONS,
@@ -143,7 +140,7 @@ def run(args: argparse.Namespace) -> None:
     }
     out = layout.report(protocol)
     out.mkdir(parents=True, exist_ok=True)
-    best = max(results[3:], key=lambda r: r["accuracy"])  # the best RAE row
+    best = max(results[len(BASELINES):], key=lambda r: r["accuracy"])  # the best RAE row
     figures.confusion(best["confusion"], list(LABELS), f"{best['model']}, all test folds",
                       out / "confusion.png")
     figures.training_curves(
