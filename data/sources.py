@@ -96,8 +96,14 @@ def load_mr() -> LabeledText:
     """MR (Pang & Lee 2005 sentence polarity v1.0): 5,331 positive and 5,331 negative snippets."""
     root = data_dir()
     mr = _mr_from_folder(root / "mr") if root else _mr_from_hub()
+    if not mr.texts:
+        raise DataUnavailable(f"MR from {mr.source} holds no sentences")
     if len(set(mr.labels)) < 2:
         raise DataUnavailable(f"MR from {mr.source} holds only one class; both files are needed")
+    # Repeated sentences are kept (MR itself repeats a few) but counted for the report.
+    repeats = len(mr.texts) - len(set(zip(mr.texts, mr.labels, strict=True)))
+    if repeats:
+        mr.dropped["repeated (kept)"] = repeats
     return mr
 
 

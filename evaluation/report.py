@@ -46,7 +46,7 @@ def markdown(report: dict) -> str:
         "",
         f"Measured by this project: {protocol[report['protocol']]}, seed {report['seed']}, "
         f"{report['data']['sentences']} sentences from {report['data']['source']} "
-        f"(lines skipped: {_skipped(report['data']['skipped_lines'])}; "
+        f"(odd lines: {_skipped(report['data']['skipped_lines'])}; "
         f"{_percent(report['data']['oov_token_rate'])}% of tokens outside the pretraining "
         "vocabulary). "
         "Accuracy is the mean over test folds; the interval is Student-t over folds (cv10) or "

@@ -13,6 +13,7 @@ from data.sources import DataUnavailable
 from pipeline import classify, evaluate, prepare, pretrain
 from pipeline.artifacts import ArtifactError
 from pipeline.config import ConfigError
+from training.divergence import TrainingDiverged
 
 STAGES = {
     "prepare": prepare,
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         modules[args.stage].run(args)
-    except (ConfigError, DataUnavailable, ArtifactError) as err:
+    except (ConfigError, DataUnavailable, ArtifactError, TrainingDiverged) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     return 0

@@ -101,6 +101,21 @@ def _chunks(lines, size: int):
         yield chunk
 
 
+def answer_lines(model: nn.Module, vocab: Vocabulary, labels: list[str], max_length: int,
+                 device: torch.device, lines, tree: bool):
+    """One answer dict per input line, in order, BATCH lines at a time (bounded memory)."""
+    for texts in _chunks(lines, BATCH):
+        tokens = [tokenize(text) for text in texts]
+        if tree:
+            answers = _predict_trees(model, tokens, vocab, labels, max_length, device)
+        else:
+            probs = predict_proba(model, [vocab.encode(t) for t in tokens], max_length, device)
+            answers = [{"label": labels[int(p.argmax())], "prob": round(float(p.max()), 4)}
+                       for p in probs]
+        for text, answer in zip(texts, answers, strict=True):
+            yield {"text": text, **answer}
+
+
 def run(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
     family = "greedy" if args.tree else "linear"
@@ -108,15 +123,7 @@ def run(args: argparse.Namespace) -> None:
     target = f"classify PROTOCOL={args.protocol} MODEL={family}"
     model, vocab, labels, max_length = load_model(path, family, target)
     model.to(run.device)
-    for texts in _chunks(_lines(args), BATCH):
-        tokens = [tokenize(text) for text in texts]
-        if args.tree:
-            answers = _predict_trees(model, tokens, vocab, labels, max_length, run.device)
-        else:
-            probs = predict_proba(model, [vocab.encode(t) for t in tokens], max_length,
-                                  run.device)
-            answers = [{"label": labels[int(p.argmax())], "prob": round(float(p.max()), 4)}
-                       for p in probs]
-        for text, answer in zip(texts, answers, strict=True):
-            print(json.dumps({"text": text, **answer}, ensure_ascii=False))
-        sys.stdout.flush()  # each batch's answers go out before the next batch is read
+    for i, answer in enumerate(answer_lines(model, vocab, labels, max_length, run.device,
+                                            _lines(args), args.tree), start=1):
+        print(json.dumps(answer, ensure_ascii=False), flush=i % BATCH == 0)
+    sys.stdout.flush()

@@ -19,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _tokenised(corpus: LabeledText, name: str) -> dict:
     if corpus.dropped:
         counts = ", ".join(f"{n} {kind}" for kind, n in sorted(corpus.dropped.items()))
-        print(f"warning: {name}: skipped {counts} line(s) in {corpus.source}", file=sys.stderr)
+        print(f"warning: {name}: {counts} line(s) in {corpus.source}", file=sys.stderr)
     return {"source": corpus.source, "dropped": corpus.dropped, "texts": corpus.texts,
             "labels": corpus.labels, "tokens": [tokenize(t) for t in corpus.texts]}
 

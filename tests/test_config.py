@@ -43,3 +43,14 @@ def test_files(tmp_path):
 def test_digest_follows_values():
     assert Config().digest() == parse_config({}).digest()
     assert Config().digest() != parse_config({"rae": {"hidden": 7}}).digest()
+
+
+def test_cuda_without_a_gpu_is_a_config_error(monkeypatch):
+    import torch
+
+    from pipeline.runtime import resolve_device
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ConfigError, match="no CUDA device"):
+        resolve_device("cuda")
+    assert resolve_device("auto").type == "cpu"

@@ -62,3 +62,15 @@ def test_offline_without_data_dir_fails_fast_naming_the_variable(monkeypatch):
             load()
         assert "\n" not in str(error.value)
     assert sources.data_dir() is None
+
+
+def test_empty_files_and_repeated_lines(tmp_path, monkeypatch):
+    monkeypatch.setenv("RAE_DATA_DIR", str(tmp_path))
+    _write_mr(tmp_path, pos=b"", neg=b"\n\n")
+    with pytest.raises(DataUnavailable, match="holds no sentences"):
+        load_mr()
+    (tmp_path / "mr" / "rt-polarity.pos").write_bytes(b"fun .\nfun .\n\x00\x81\xff\n")
+    (tmp_path / "mr" / "rt-polarity.neg").write_bytes(b"dull .\n")
+    mr = load_mr()
+    assert mr.texts == ["fun .", "fun .", "dull ."]
+    assert mr.dropped == {"undecodable": 1, "repeated (kept)": 1}

@@ -10,6 +10,7 @@ from torch import nn
 from data.batching import length_batches, pad
 from models.classifier import RAEClassifier
 from models.word_rae import WordRAE
+from training.divergence import check_finite
 from training.early_stopping import Curve, EarlyStopping
 from training.progress import progress
 
@@ -87,6 +88,7 @@ def train_supervised(model: nn.Module, train: tuple[list[list[int]], np.ndarray]
         for batch, ids, lengths in progress(batches, f"{description} epoch {epoch + 1}",
                                             total=-(-len(sentences) // batch_size)):
             loss = batch_loss(model, ids, lengths, labels[torch.as_tensor(batch, device=device)])
+            check_finite(loss, f"{description}, epoch {epoch + 1}")
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), clip_norm)

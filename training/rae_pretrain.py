@@ -11,6 +11,7 @@ import torch
 
 from data.batching import length_batches, pad
 from models.word_rae import WordRAE
+from training.divergence import check_finite
 from training.progress import progress
 
 
@@ -34,6 +35,7 @@ def pretrain_rae(model: WordRAE, sentences: list[list[int]], epochs: int, batch_
             ids, batch_lengths = pad([sentences[i] for i in batch], max_length)
             ids, batch_lengths = ids.to(device), batch_lengths.to(device)
             loss = mean_token_error(model, ids, batch_lengths)
+            check_finite(loss, f"linear RAE pretraining, epoch {epoch + 1}")
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()

@@ -6,6 +6,7 @@ import numpy as np
 import torch
 
 from models.skipgram import SkipGram
+from training.divergence import check_finite
 from training.progress import progress
 
 
@@ -51,6 +52,7 @@ def train_skipgram(sentences: list[list[int]], vocab_size: int, dim: int, window
             noise_ids = torch.multinomial(noise, len(batch) * negatives, replacement=True,
                                           generator=generator).view(len(batch), negatives)
             loss = model(batch[:, 0], batch[:, 1], noise_ids)
+            check_finite(loss, f"skip-gram, epoch {epoch + 1}")
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()

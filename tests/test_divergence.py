@@ -1,0 +1,39 @@
+import numpy as np
+import pytest
+import torch
+
+from models.word_rae import WordRAE
+from training.classifier import train_supervised
+from training.divergence import TrainingDiverged, check_finite
+from training.rae_pretrain import pretrain_rae
+
+CPU = torch.device("cpu")
+
+
+def test_check_finite():
+    check_finite(torch.tensor(1.5), "here")
+    for bad in (float("nan"), float("inf")):
+        with pytest.raises(TrainingDiverged, match="here: the loss became"):
+            check_finite(torch.tensor(bad), "here")
+
+
+def test_a_nan_loss_stops_training_naming_the_epoch():
+    model = torch.nn.Linear(2, 2)
+    data = ([[2, 3], [4]], np.array([0, 1]))
+
+    def nan_loss(model, ids, lengths, labels):
+        return model.weight.sum() * float("nan")
+
+    with pytest.raises(TrainingDiverged, match="probe, epoch 1"):
+        train_supervised(model, data, data, nan_loss, lambda m, d: 0.5, epochs=2, batch_size=2,
+                         lr=1e-3, clip_norm=1.0, patience=1, max_length=5, seed=0, device=CPU,
+                         description="probe")
+
+
+def test_pretraining_with_poisoned_vectors_stops():
+    model = WordRAE(6, 3, 4)
+    with torch.no_grad():
+        model.embeddings.weight[2, 0] = float("inf")
+    with pytest.raises(TrainingDiverged, match="linear RAE pretraining, epoch 1"):
+        pretrain_rae(model, [[2, 3, 4]], epochs=1, batch_size=1, lr=1e-3, max_length=5, seed=0,
+                     device=CPU)
