@@ -76,4 +76,4 @@ def load_json(path: str | Path, make_target: str):
 def check_same(path: Path, what: str, found: str, expected: str, make_target: str) -> None:
     if found != expected:
         raise ArtifactError(f"{path} was built with {what} {found}, this run uses {expected}; "
-                            f"run `make {make_target}` to rebuild it")
+                            f"delete it and run `make {make_target}`")

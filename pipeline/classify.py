@@ -69,7 +69,8 @@ def run(args: argparse.Namespace) -> None:
         print(f"fold {k + 1}/{len(folds)}: {accuracies}", flush=True)
 
     header = {"config": run.config.to_dict(), "config_digest": run.config.digest(),
-              "vocab_digest": pretrained["vocab_digest"], "protocol": args.protocol,
+              "vocab_digest": pretrained["vocab_digest"], "data_fingerprint": mr["fingerprint"],
+              "protocol": args.protocol,
               "family": args.model, "seed": run.seed, "provenance": provenance(run.command)}
     model_path = run.layout.model(args.model, args.protocol)
     save_torch({**header, "kind": "model", "vocab": pretrained["vocab"], "labels": list(LABELS),

@@ -64,11 +64,13 @@ def _rae_rows(classified: dict) -> list[dict]:
             for name in names]
 
 
-def _load_classified(run: Run, family: str, protocol: str, folds) -> dict:
+def _load_classified(run: Run, family: str, protocol: str, folds, mr: dict) -> dict:
     path = run.layout.classify(family, protocol)
     target = f"classify PROTOCOL={protocol} MODEL={family}"
     classified = load_torch(path, target)
     check_same(path, "config", classified.get("config_digest", "?"), run.config.digest(), target)
+    check_same(path, "MR data", classified.get("data_fingerprint", "?"), mr["fingerprint"],
+               target)
     stored = [f["test"].numpy() for f in classified["folds"]]
     if len(stored) != len(folds) or any(
             not np.array_equal(s, f.test) for s, f in zip(stored, folds, strict=False)):
@@ -83,7 +85,8 @@ def run(args: argparse.Namespace) -> None:
     mr = load_json(layout.data / "mr.json", "prepare")
     pretrained = load_pretrained(run)
     folds = make_folds(mr["texts"], mr["labels"], protocol, run.seed)
-    classified = {family: _load_classified(run, family, protocol, folds) for family in families}
+    classified = {family: _load_classified(run, family, protocol, folds, mr)
+                  for family in families}
     labels = np.asarray(mr["labels"])
 
     start = time.perf_counter()

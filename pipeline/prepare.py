@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import sys
 import time
 
@@ -20,8 +22,11 @@ def _tokenised(corpus: LabeledText, name: str) -> dict:
     if corpus.dropped:
         counts = ", ".join(f"{n} {kind}" for kind, n in sorted(corpus.dropped.items()))
         print(f"warning: {name}: {counts} line(s) in {corpus.source}", file=sys.stderr)
+    # The fingerprint follows the sentences and labels, not the files' bytes or order of reading.
+    content = json.dumps([corpus.texts, corpus.labels], ensure_ascii=False).encode()
     return {"source": corpus.source, "dropped": corpus.dropped, "texts": corpus.texts,
-            "labels": corpus.labels, "tokens": [tokenize(t) for t in corpus.texts]}
+            "labels": corpus.labels, "tokens": [tokenize(t) for t in corpus.texts],
+            "fingerprint": hashlib.sha256(content).hexdigest()[:12]}
 
 
 def run(args: argparse.Namespace) -> None:

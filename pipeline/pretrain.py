@@ -31,9 +31,10 @@ def build_encoder(vocab_size: int, run: Run) -> WordRAE:
     return WordRAE(vocab_size, run.config.embeddings.dim, run.config.rae.hidden)
 
 
-def _still_valid(run: Run) -> bool:
+def _still_valid(run: Run, data_fingerprint: str) -> bool:
     """An edit to the config that leaves this stage's settings alone (classifier settings,
-    say) makes make call this stage again; then the artifact is kept and only touched."""
+    say) makes make call this stage again; then, if the text is the same too, the artifact is
+    kept and only touched."""
     path = run.layout.pretrain
     if not path.is_file():
         return False
@@ -41,7 +42,8 @@ def _still_valid(run: Run) -> bool:
         built = load_torch(path, "pretrain")
     except ArtifactError:
         return False
-    if built.get("config_digest") != run.config.digest(*PRETRAIN_SECTIONS):
+    if (built.get("config_digest"), built.get("data_fingerprint")) != (
+            run.config.digest(*PRETRAIN_SECTIONS), data_fingerprint):
         return False
     path.touch()
     print(f"{path} was built with these pretraining settings: kept")
@@ -51,9 +53,9 @@ def _still_valid(run: Run) -> bool:
 def run(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
     config = run.config
-    if _still_valid(run):
-        return
     corpus = load_json(run.layout.data / "unlabeled.json", "prepare")
+    if _still_valid(run, corpus["fingerprint"]):
+        return
     vocab = Vocabulary.build(corpus["tokens"], config.data.min_count)
     sentences = [ids for ids in map(vocab.encode, corpus["tokens"]) if ids]
 
@@ -79,6 +81,7 @@ def run(args: argparse.Namespace) -> None:
         "config_digest": config.digest(*PRETRAIN_SECTIONS),
         "vocab": vocab.words,
         "vocab_digest": vocab.digest(),
+        "data_fingerprint": corpus["fingerprint"],
         "encoder": {k: v.cpu() for k, v in encoder.state_dict().items()},
         "embedding_losses": embedding_losses,
         "rae_losses": rae_losses,
