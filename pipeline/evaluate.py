@@ -75,7 +75,7 @@ def _load_classified(run: Run, family: str, protocol: str, folds, mr: dict) -> d
     if len(stored) != len(folds) or any(
             not np.array_equal(s, f.test) for s, f in zip(stored, folds, strict=False)):
         raise ArtifactError(f"{path} holds other test folds than this data and seed; "
-                            f"run `make {target}` to rebuild it")
+                            f"delete it and run `make {target}`")
     return classified
 
 
