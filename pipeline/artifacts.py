@@ -40,19 +40,23 @@ def save_torch(obj: dict, path: str | Path) -> None:
     _atomic_write(Path(path), lambda stream: torch.save(obj, stream))
 
 
-def save_json(obj, path: str | Path, indent: int | None = 1) -> None:
-    text = json.dumps(obj, indent=indent, ensure_ascii=False) + "\n"
-    _atomic_write(Path(path), lambda stream: stream.write(text.encode("utf-8")))
-
-
 def save_text(text: str, path: str | Path) -> None:
     _atomic_write(Path(path), lambda stream: stream.write(text.encode("utf-8")))
 
 
-def load_torch(path: str | Path, make_target: str) -> dict:
+def save_json(obj, path: str | Path, indent: int | None = 1) -> None:
+    save_text(json.dumps(obj, indent=indent, ensure_ascii=False) + "\n", path)
+
+
+def _existing(path: str | Path, make_target: str) -> Path:
     path = Path(path)
     if not path.is_file():
         raise ArtifactError(f"{path} does not exist; run `make {make_target}` first")
+    return path
+
+
+def load_torch(path: str | Path, make_target: str) -> dict:
+    path = _existing(path, make_target)
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
     except (RuntimeError, EOFError, OSError, ValueError, pickle.UnpicklingError,
@@ -63,9 +67,7 @@ def load_torch(path: str | Path, make_target: str) -> dict:
 
 
 def load_json(path: str | Path, make_target: str):
-    path = Path(path)
-    if not path.is_file():
-        raise ArtifactError(f"{path} does not exist; run `make {make_target}` first")
+    path = _existing(path, make_target)
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as err:

@@ -17,6 +17,7 @@ from models.classifier import GreedyRAEClassifier
 from models.greedy_rae import GreedyRAE, GreedyRAEConfig
 from pipeline.options import Run
 from training.classifier import fit_head
+from training.early_stopping import best_alpha
 from training.greedy import train_greedy, tree_features
 
 
@@ -28,21 +29,19 @@ def build_model(config: dict, vocab_size: int, classes: int) -> GreedyRAEClassif
 def _fit_rae(pretrained: dict, run: Run, parts: dict, classes: int, fold_seed: int,
              pretrained_words: bool):
     g, max_length = run.config.greedy, run.config.data.max_length
-    best, dev_accuracy = None, {}
-    for alpha in g.alphas:
+
+    def train_one(alpha):
         torch.manual_seed(fold_seed)
         model = build_model(run.config.to_dict(), len(pretrained["vocab"]), classes)
         if pretrained_words:
             with torch.no_grad():
                 model.rae.embeddings.weight.copy_(pretrained["encoder"]["embeddings.weight"])
         model.to(run.device)
-        curve = train_greedy(model.rae, parts["train"], parts["dev"], alpha, g.epochs,
-                             g.batch_size, g.lr, g.clip_norm, g.patience, max_length, fold_seed,
-                             run.device)
-        dev_accuracy[str(alpha)] = max(curve.dev_accuracy)
-        if best is None or dev_accuracy[str(alpha)] > dev_accuracy[str(best[0])]:
-            best = (alpha, model, curve)
-    return best, dev_accuracy
+        return model, train_greedy(model.rae, parts["train"], parts["dev"], alpha, g.epochs,
+                                   g.batch_size, g.lr, g.clip_norm, g.patience, max_length,
+                                   fold_seed, run.device)
+
+    return best_alpha(g.alphas, train_one)
 
 
 def train_fold(pretrained: dict, run: Run, parts: dict, classes: int, fold_seed: int,

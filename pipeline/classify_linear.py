@@ -15,6 +15,7 @@ from models.classifier import RAEClassifier
 from models.word_rae import WordRAE
 from pipeline.options import Run
 from training.classifier import encode_codes, fine_tune, fit_head, predict_proba
+from training.early_stopping import best_alpha
 
 
 def build_model(config: dict, vocab_size: int, classes: int) -> RAEClassifier:
@@ -47,16 +48,15 @@ def _finetuned(pretrained: dict, run: Run, parts: dict, classes: int, fold_seed:
                ) -> tuple[dict, dict]:
     start = time.perf_counter()
     c, max_length = run.config.classify, run.config.data.max_length
-    best, dev_accuracy = None, {}
-    for alpha in c.alphas:
+
+    def train_one(alpha):
         torch.manual_seed(fold_seed)  # same head initialisation for every alpha
         model = _pretrained(pretrained, run, classes)
-        curve = fine_tune(model, parts["train"], parts["dev"], alpha, c.epochs, c.batch_size,
-                          c.lr, c.clip_norm, c.patience, max_length, fold_seed, run.device)
-        dev_accuracy[str(alpha)] = max(curve.dev_accuracy)
-        if best is None or dev_accuracy[str(alpha)] > dev_accuracy[str(best[0])]:
-            best = (alpha, model, curve)
-    alpha, model, curve = best
+        return model, fine_tune(model, parts["train"], parts["dev"], alpha, c.epochs,
+                                c.batch_size, c.lr, c.clip_norm, c.patience, max_length,
+                                fold_seed, run.device)
+
+    (alpha, model, curve), dev_accuracy = best_alpha(c.alphas, train_one)
     probs = torch.from_numpy(predict_proba(model, parts["test"][0], max_length, run.device))
     result = {"probs": probs, "curve": vars(curve), "alpha": alpha, "dev_accuracy": dev_accuracy,
               "seconds": time.perf_counter() - start}

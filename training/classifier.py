@@ -88,12 +88,11 @@ def train_supervised(model: nn.Module, train: tuple[list[list[int]], np.ndarray]
         for batch, ids, lengths in progress(batches, f"{description} epoch {epoch + 1}",
                                             total=-(-len(sentences) // batch_size)):
             loss = batch_loss(model, ids, lengths, labels[torch.as_tensor(batch, device=device)])
-            check_finite(loss, f"{description}, epoch {epoch + 1}")
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), clip_norm)
             optimizer.step()
-            total += loss.item() * len(batch)
+            total += check_finite(loss.item(), f"{description}, epoch {epoch + 1}") * len(batch)
             count += len(batch)
         if stopper.update(model, total / count, dev_accuracy(model, dev)):
             break

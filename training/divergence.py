@@ -1,6 +1,6 @@
 """Stop a run whose loss is no longer a finite number, with a message a user can act on."""
 
-import torch
+import math
 
 
 class TrainingDiverged(RuntimeError):
@@ -8,7 +8,9 @@ class TrainingDiverged(RuntimeError):
     previous artifact on disk is untouched."""
 
 
-def check_finite(loss: torch.Tensor, where: str) -> None:
-    if not torch.isfinite(loss):
-        raise TrainingDiverged(f"{where}: the loss became {loss.item()}; nothing was written "
+def check_finite(loss: float, where: str) -> float:
+    """-> loss, when it is a finite number (callers pass the value they log anyway)."""
+    if not math.isfinite(loss):
+        raise TrainingDiverged(f"{where}: the loss became {loss}; nothing was written "
                                f"(a previous artifact is kept); try a lower learning rate")
+    return loss

@@ -35,11 +35,11 @@ def pretrain_rae(model: WordRAE, sentences: list[list[int]], epochs: int, batch_
             ids, batch_lengths = pad([sentences[i] for i in batch], max_length)
             ids, batch_lengths = ids.to(device), batch_lengths.to(device)
             loss = mean_token_error(model, ids, batch_lengths)
-            check_finite(loss, f"linear RAE pretraining, epoch {epoch + 1}")
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
-            total += loss.item() * int(batch_lengths.sum())
+            value = check_finite(loss.item(), f"linear RAE pretraining, epoch {epoch + 1}")
+            total += value * int(batch_lengths.sum())
             tokens += int(batch_lengths.sum())
         losses.append(total / tokens)
     return losses

@@ -52,10 +52,9 @@ def train_skipgram(sentences: list[list[int]], vocab_size: int, dim: int, window
             noise_ids = torch.multinomial(noise, len(batch) * negatives, replacement=True,
                                           generator=generator).view(len(batch), negatives)
             loss = model(batch[:, 0], batch[:, 1], noise_ids)
-            check_finite(loss, f"skip-gram, epoch {epoch + 1}")
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
-            total += loss.item() * len(batch)
+            total += check_finite(loss.item(), f"skip-gram, epoch {epoch + 1}") * len(batch)
         losses.append(total / max(len(pairs), 1))
     return model.center.weight.detach().cpu(), losses
