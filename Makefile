@@ -8,6 +8,7 @@ SEED     ?= 0## seeds folds, initialisation and data order
 DEVICE   ?= auto## auto, cpu or cuda
 BUILD    ?= build## where artifacts go (git-ignored)
 REPORTS  ?= reports## where reports go (git-ignored)
+CHECKPOINT ?= 60## seconds between checkpoints of pretrain and classify (0: every step)
 TEXT     ?=## sentence for `make predict` (empty: read stdin)
 PYTHON   ?= python3## interpreter that creates the virtual environment
 VENV     ?= .venv
@@ -25,7 +26,8 @@ REPORT   := $(REPORTS)/mr-$(PROTOCOL)/accuracy.json
 # this file, so the report is remade even when that run's artifacts are older than it.
 REPORT_SOURCE := $(BUILD)/.report-mr-$(PROTOCOL).source
 
-ARGS = --config $(CONFIG) --seed $(SEED) --device $(DEVICE) --build $(BUILD) --reports $(REPORTS)
+ARGS = --config $(CONFIG) --seed $(SEED) --device $(DEVICE) --build $(BUILD) --reports $(REPORTS) \
+       --checkpoint-every $(CHECKPOINT)
 STAGE = $(PY) -m pipeline
 
 .DEFAULT_GOAL := help

@@ -79,3 +79,20 @@ def check_same(path: Path, what: str, found: str, expected: str, make_target: st
     if found != expected:
         raise ArtifactError(f"{path} was built with {what} {found}, this run uses {expected}; "
                             f"delete it and run `make {make_target}`")
+
+
+def reusable(path: Path, make_target: str, **expected) -> bool:
+    """Whether path exists and was built from `expected` (its recorded fields); if so it is
+    touched, so make sees it as new, and kept. A stage that make reruns for a reason that does
+    not concern it (a config edit elsewhere, another run that just built it) ends here."""
+    if not path.is_file():
+        return False
+    try:
+        built = load_torch(path, make_target)
+    except ArtifactError:
+        return False
+    if any(built.get(key) != value for key, value in expected.items()):
+        return False
+    path.touch()
+    print(f"{path} was built from these settings and data: kept")
+    return True

@@ -19,6 +19,7 @@ from pipeline.options import Run
 from training.classifier import fit_head
 from training.early_stopping import best_alpha
 from training.greedy import train_greedy, tree_features
+from training.resume import Checkpoint
 
 
 def build_model(config: dict, vocab_size: int, classes: int) -> GreedyRAEClassifier:
@@ -27,7 +28,7 @@ def build_model(config: dict, vocab_size: int, classes: int) -> GreedyRAEClassif
 
 
 def _fit_rae(pretrained: dict, run: Run, parts: dict, classes: int, fold_seed: int,
-             pretrained_words: bool):
+             checkpoint: Checkpoint, pretrained_words: bool):
     g, max_length = run.config.greedy, run.config.data.max_length
 
     def train_one(alpha):
@@ -39,17 +40,18 @@ def _fit_rae(pretrained: dict, run: Run, parts: dict, classes: int, fold_seed: i
         model.to(run.device)
         return model, train_greedy(model.rae, parts["train"], parts["dev"], alpha, g.epochs,
                                    g.batch_size, g.lr, g.clip_norm, g.patience, max_length,
-                                   fold_seed, run.device)
+                                   fold_seed, run.device, checkpoint)
 
     return best_alpha(g.alphas, train_one)
 
 
 def train_fold(pretrained: dict, run: Run, parts: dict, classes: int, fold_seed: int,
-               pretrained_words: bool = True) -> tuple[dict, dict]:
-    """-> ({row name: test probabilities, curve, seconds, ...}, the state predict loads)."""
+               checkpoint: Checkpoint, pretrained_words: bool = True) -> tuple[dict, dict]:
+    """-> ({row name: test probabilities, curve, seconds, ...}, the state predict loads).
+    The RAE's training loops resume from `checkpoint`; the heads are quick and rerun."""
     start = time.perf_counter()
     (alpha, model, curve), dev_accuracy = _fit_rae(pretrained, run, parts, classes, fold_seed,
-                                                   pretrained_words)
+                                                   checkpoint, pretrained_words)
     name = "greedy-rae" if pretrained_words else "greedy-rae-random"
     rae_seconds = time.perf_counter() - start
     max_length, c = run.config.data.max_length, run.config.classify

@@ -16,6 +16,7 @@ from models.word_rae import WordRAE
 from pipeline.options import Run
 from training.classifier import encode_codes, fine_tune, fit_head, predict_proba
 from training.early_stopping import best_alpha
+from training.resume import Checkpoint
 
 
 def build_model(config: dict, vocab_size: int, classes: int) -> RAEClassifier:
@@ -44,8 +45,8 @@ def _frozen(pretrained: dict, run: Run, parts: dict, classes: int) -> dict:
     return {"probs": probs, "curve": vars(curve), "seconds": time.perf_counter() - start}
 
 
-def _finetuned(pretrained: dict, run: Run, parts: dict, classes: int, fold_seed: int
-               ) -> tuple[dict, dict]:
+def _finetuned(pretrained: dict, run: Run, parts: dict, classes: int, fold_seed: int,
+               checkpoint: Checkpoint) -> tuple[dict, dict]:
     start = time.perf_counter()
     c, max_length = run.config.classify, run.config.data.max_length
 
@@ -54,7 +55,7 @@ def _finetuned(pretrained: dict, run: Run, parts: dict, classes: int, fold_seed:
         model = _pretrained(pretrained, run, classes)
         return model, fine_tune(model, parts["train"], parts["dev"], alpha, c.epochs,
                                 c.batch_size, c.lr, c.clip_norm, c.patience, max_length,
-                                fold_seed, run.device)
+                                fold_seed, run.device, checkpoint)
 
     (alpha, model, curve), dev_accuracy = best_alpha(c.alphas, train_one)
     probs = torch.from_numpy(predict_proba(model, parts["test"][0], max_length, run.device))
@@ -63,9 +64,10 @@ def _finetuned(pretrained: dict, run: Run, parts: dict, classes: int, fold_seed:
     return result, model.state_dict()
 
 
-def train_fold(pretrained: dict, run: Run, parts: dict, classes: int, fold_seed: int
-               ) -> tuple[dict, dict]:
-    """-> ({row name: test probabilities, curve, seconds, ...}, the state predict loads)."""
+def train_fold(pretrained: dict, run: Run, parts: dict, classes: int, fold_seed: int,
+               checkpoint: Checkpoint) -> tuple[dict, dict]:
+    """-> ({row name: test probabilities, curve, seconds, ...}, the state predict loads).
+    The fine-tuning loops resume from `checkpoint`; the frozen head is quick and reruns."""
     frozen = _frozen(pretrained, run, parts, classes)
-    finetuned, state = _finetuned(pretrained, run, parts, classes, fold_seed)
+    finetuned, state = _finetuned(pretrained, run, parts, classes, fold_seed, checkpoint)
     return {"linear-rae-frozen": frozen, "linear-rae-finetuned": finetuned}, state

@@ -28,6 +28,7 @@ from pipeline.artifacts import (
     save_text,
 )
 from pipeline.classify import LABELS, load_pretrained
+from pipeline.locks import exclusive
 from pipeline.options import Run, add_common
 from pipeline.provenance import provenance
 
@@ -64,13 +65,16 @@ def _rae_rows(classified: dict) -> list[dict]:
             for name in names]
 
 
-def _load_classified(run: Run, family: str, protocol: str, folds, mr: dict) -> dict:
+def _load_classified(run: Run, family: str, protocol: str, folds, mr: dict, pretrained: dict
+                     ) -> dict:
     path = run.layout.classify(family, protocol)
     target = f"classify PROTOCOL={protocol} MODEL={family}"
     classified = load_torch(path, target)
     check_same(path, "config", classified.get("config_digest", "?"), run.config.digest(), target)
     check_same(path, "MR data", classified.get("data_fingerprint", "?"), mr["fingerprint"],
                target)
+    check_same(path, "vocabulary", classified.get("vocab_digest", "?"),
+               pretrained["vocab_digest"], target)
     stored = [f["test"].numpy() for f in classified["folds"]]
     if len(stored) != len(folds) or any(
             not np.array_equal(s, f.test) for s, f in zip(stored, folds, strict=False)):
@@ -81,11 +85,16 @@ def _load_classified(run: Run, family: str, protocol: str, folds, mr: dict) -> d
 
 def run(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
-    layout, protocol, families = run.layout, args.protocol, MODEL_SETS[args.model]
+    with exclusive(run.layout.report(args.protocol)):
+        _evaluate(run, args.protocol, MODEL_SETS[args.model])
+
+
+def _evaluate(run: Run, protocol: str, families: tuple[str, ...]) -> None:
+    layout = run.layout
     mr = load_json(layout.data / "mr.json", "prepare")
     pretrained = load_pretrained(run)
     folds = make_folds(mr["texts"], mr["labels"], protocol, run.seed)
-    classified = {family: _load_classified(run, family, protocol, folds, mr)
+    classified = {family: _load_classified(run, family, protocol, folds, mr, pretrained)
                   for family in families}
     labels = np.asarray(mr["labels"])
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 
 from data.splits import PROTOCOLS
-from pipeline.config import Config, load_config
+from pipeline.config import Config, ConfigError, load_config
 from pipeline.paths import Layout
 from pipeline.runtime import DEVICES, resolve_device, set_seed
 
@@ -30,6 +30,9 @@ def add_common(parser: argparse.ArgumentParser, protocol: bool = False) -> None:
                         help="where to train: auto picks CUDA when present (default: auto)")
     parser.add_argument("--build", default="build", help="folder for artifacts (default: build)")
     parser.add_argument("--reports", default="reports", help="folder for reports")
+    parser.add_argument("--checkpoint-every", type=float, default=60.0, metavar="SECONDS",
+                        help="save training state this often, so a killed pretrain or classify "
+                             "resumes (default: %(default)s; 0: after every step)")
     if protocol:
         parser.add_argument(
             "--protocol", choices=PROTOCOLS, default="split",
@@ -43,12 +46,16 @@ class Run:
     seed: int
     device: torch.device
     command: str
+    checkpoint_every: float  # seconds between checkpoints of a training stage
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Run:
         """Read and check the config before any work, then seed everything."""
         config = load_config(args.config)
+        if args.checkpoint_every < 0:
+            raise ConfigError(
+                f"--checkpoint-every must be >= 0 seconds, got {args.checkpoint_every}")
         device = resolve_device(args.device)
         set_seed(args.seed)
         layout = Layout(Path(args.build), Path(args.reports), Path(args.config), args.seed)
-        return cls(config, layout, args.seed, device, command_line())
+        return cls(config, layout, args.seed, device, command_line(), args.checkpoint_every)

@@ -11,6 +11,7 @@ import time
 from data.sources import LabeledText, load_movie_reviews, load_mr
 from data.tokenize import tokenize
 from pipeline.artifacts import save_json
+from pipeline.locks import exclusive
 from pipeline.options import Run, add_common
 
 
@@ -31,6 +32,11 @@ def _tokenised(corpus: LabeledText, name: str) -> dict:
 
 def run(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
+    with exclusive(run.layout.data):
+        _prepare(run)
+
+
+def _prepare(run: Run) -> None:
     for name, load, path in (("MR", load_mr, run.layout.data / "mr.json"),
                              ("movie_reviews", load_movie_reviews,
                               run.layout.data / "unlabeled.json")):

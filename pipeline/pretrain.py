@@ -13,7 +13,9 @@ import torch
 
 from data.vocab import Vocabulary
 from models.word_rae import WordRAE
-from pipeline.artifacts import ArtifactError, load_json, load_torch, save_torch
+from pipeline.artifacts import load_json, reusable, save_torch
+from pipeline.checkpoints import open_checkpoint, remove_checkpoint
+from pipeline.locks import exclusive
 from pipeline.options import Run, add_common
 from pipeline.provenance import provenance
 from training.rae_pretrain import pretrain_rae
@@ -31,31 +33,20 @@ def build_encoder(vocab_size: int, run: Run) -> WordRAE:
     return WordRAE(vocab_size, run.config.embeddings.dim, run.config.rae.hidden)
 
 
-def _still_valid(run: Run, data_fingerprint: str) -> bool:
-    """An edit to the config that leaves this stage's settings alone (classifier settings,
-    say) makes make call this stage again; then, if the text is the same too, the artifact is
-    kept and only touched."""
-    path = run.layout.pretrain
-    if not path.is_file():
-        return False
-    try:
-        built = load_torch(path, "pretrain")
-    except ArtifactError:
-        return False
-    if (built.get("config_digest"), built.get("data_fingerprint")) != (
-            run.config.digest(*PRETRAIN_SECTIONS), data_fingerprint):
-        return False
-    path.touch()
-    print(f"{path} was built with these pretraining settings: kept")
-    return True
-
-
 def run(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
-    config = run.config
+    with exclusive(run.layout.run):
+        _pretrain(run)
+
+
+def _pretrain(run: Run) -> None:
+    config, path = run.config, run.layout.pretrain
     corpus = load_json(run.layout.data / "unlabeled.json", "prepare")
-    if _still_valid(run, corpus["fingerprint"]):
+    made_from = {"config_digest": config.digest(*PRETRAIN_SECTIONS),
+                 "data_fingerprint": corpus["fingerprint"], "seed": run.seed}
+    if reusable(path, "pretrain", **made_from):
         return
+    checkpoint = open_checkpoint(path, made_from, run.checkpoint_every, "pretrain")
     vocab = Vocabulary.build(corpus["tokens"], config.data.min_count)
     sentences = [ids for ids in map(vocab.encode, corpus["tokens"]) if ids]
 
@@ -63,7 +54,7 @@ def run(args: argparse.Namespace) -> None:
     e = config.embeddings
     vectors, embedding_losses = train_skipgram(
         sentences, len(vocab), e.dim, e.window, e.negatives, e.subsample, e.epochs,
-        e.batch_size, e.lr, run.seed, run.device)
+        e.batch_size, e.lr, run.seed, run.device, checkpoint)
     embedding_seconds = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -72,16 +63,15 @@ def run(args: argparse.Namespace) -> None:
         encoder.embeddings.weight.copy_(vectors)
     r = config.rae
     rae_losses = pretrain_rae(encoder, sentences, r.epochs, r.batch_size, r.lr,
-                              config.data.max_length, run.seed, run.device)
+                              config.data.max_length, run.seed, run.device, checkpoint)
     rae_seconds = time.perf_counter() - start
 
     save_torch({
         "kind": "pretrain",
+        **made_from,
         "config": config.to_dict(),
-        "config_digest": config.digest(*PRETRAIN_SECTIONS),
         "vocab": vocab.words,
         "vocab_digest": vocab.digest(),
-        "data_fingerprint": corpus["fingerprint"],
         "encoder": {k: v.cpu() for k, v in encoder.state_dict().items()},
         "embedding_losses": embedding_losses,
         "rae_losses": rae_losses,
@@ -90,7 +80,8 @@ def run(args: argparse.Namespace) -> None:
         "sentences": len(sentences),
         "tokens": sum(map(len, sentences)),
         "provenance": provenance(run.command),
-    }, run.layout.pretrain)
+    }, path)
+    remove_checkpoint(path)
     print(f"pretrained on {len(sentences)} sentences, vocabulary {len(vocab)}: skip-gram loss "
           f"{embedding_losses[-1]:.3f} ({embedding_seconds:.0f}s), RAE error per token "
-          f"{rae_losses[-1]:.3f} ({rae_seconds:.0f}s) -> {run.layout.pretrain}")
+          f"{rae_losses[-1]:.3f} ({rae_seconds:.0f}s) -> {path}")

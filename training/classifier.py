@@ -13,13 +13,18 @@ from models.word_rae import WordRAE
 from training.divergence import check_finite
 from training.early_stopping import Curve, EarlyStopping
 from training.progress import progress
+from training.resume import Checkpoint, TrainingLoop
+
+
+def clipped_lengths(sentences: list[list[int]], max_length: int) -> list[int]:
+    """Lengths as pad() makes them: at most max_length, and an empty sentence is one <unk>."""
+    return [min(len(s), max_length) or 1 for s in sentences]
 
 
 def padded_batches(sentences: list[list[int]], batch_size: int, max_length: int,
-                   device: torch.device,
-             rng: np.random.Generator | None = None):
-    lengths = [min(len(s), max_length) or 1 for s in sentences]
-    for batch in length_batches(lengths, batch_size, rng):
+                   device: torch.device):
+    """(indices, ids, lengths) batches of similar length, in a fixed order (for evaluation)."""
+    for batch in length_batches(clipped_lengths(sentences, max_length), batch_size, None):
         ids, batch_lengths = pad([sentences[i] for i in batch], max_length)
         yield batch, ids.to(device), batch_lengths.to(device)
 
@@ -71,38 +76,43 @@ def fit_head(head: nn.Linear, train_codes: torch.Tensor, train_labels: torch.Ten
 def train_supervised(model: nn.Module, train: tuple[list[list[int]], np.ndarray],
                      dev: tuple[list[list[int]], np.ndarray], batch_loss, dev_accuracy,
                      epochs: int, batch_size: int, lr: float, clip_norm: float, patience: int,
-                     max_length: int, seed: int, device: torch.device, description: str
-                     ) -> Curve:
+                     max_length: int, seed: int, device: torch.device, description: str,
+                     checkpoint: Checkpoint | None = None) -> Curve:
     """Minibatch Adam on batch_loss(model, ids, lengths, labels), gradients clipped to
     clip_norm (a recursive net has occasional exploding steps); after each epoch
-    dev_accuracy(model) decides early stopping, and the best epoch's parameters are kept."""
+    dev_accuracy(model) decides early stopping, and the best epoch's parameters are kept.
+    With a checkpoint, a killed run picks up where it stopped."""
     sentences, labels = train
     labels = torch.as_tensor(labels, device=device)
+    lengths = clipped_lengths(sentences, max_length)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    rng = np.random.default_rng(seed)
     stopper = EarlyStopping(patience)
-    for epoch in range(epochs):
+    loop = TrainingLoop(checkpoint or Checkpoint.in_memory(), description, model, optimizer,
+                        np.random.default_rng(seed), stopper=stopper)
+    for epoch in loop.epochs(epochs):
         model.train()
-        total, count = 0.0, 0
-        batches = padded_batches(sentences, batch_size, max_length, device, rng)
-        for batch, ids, lengths in progress(batches, f"{description} epoch {epoch + 1}",
-                                            total=-(-len(sentences) // batch_size)):
-            loss = batch_loss(model, ids, lengths, labels[torch.as_tensor(batch, device=device)])
+        batches = list(length_batches(lengths, batch_size, loop.rng))
+        for batch in progress(loop.steps(batches), f"{description} epoch {epoch + 1}",
+                              total=len(batches)):
+            ids, batch_lengths = pad([sentences[i] for i in batch], max_length)
+            index = torch.as_tensor(batch, device=device)
+            loss = batch_loss(model, ids.to(device), batch_lengths.to(device), labels[index])
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), clip_norm)
             optimizer.step()
-            total += check_finite(loss.item(), f"{description}, epoch {epoch + 1}") * len(batch)
-            count += len(batch)
-        if stopper.update(model, total / count, dev_accuracy(model, dev)):
+            loop.record(check_finite(loss.item(), f"{description}, epoch {epoch + 1}")
+                        * len(batch), len(batch))
+        if stopper.update(model, loop.end_epoch(), dev_accuracy(model, dev)):
             break
+    loop.finish()
     return stopper.finish(model)
 
 
 def fine_tune(model: RAEClassifier, train: tuple[list[list[int]], np.ndarray],
               dev: tuple[list[list[int]], np.ndarray], alpha: float, epochs: int,
               batch_size: int, lr: float, clip_norm: float, patience: int, max_length: int,
-              seed: int, device: torch.device) -> Curve:
+              seed: int, device: torch.device, checkpoint: Checkpoint | None = None) -> Curve:
     """Train word vectors, encoder and head on alpha * reconstruction + (1 - alpha) * CE,
     reconstruction as the mean error per token."""
 
@@ -114,4 +124,5 @@ def fine_tune(model: RAEClassifier, train: tuple[list[list[int]], np.ndarray],
         return float((predict_proba(model, dev[0], max_length, device).argmax(1) == dev[1]).mean())
 
     return train_supervised(model, train, dev, batch_loss, dev_accuracy, epochs, batch_size, lr,
-                            clip_norm, patience, max_length, seed, device, f"fine-tune α={alpha}")
+                            clip_norm, patience, max_length, seed, device, f"fine-tune α={alpha}",
+                            checkpoint)

@@ -38,6 +38,13 @@ class EarlyStopping:
             self.misses += 1
         return self.misses >= self.patience
 
+    def state_dict(self) -> dict:
+        return {"curve": vars(self.curve), "best_state": self.best_state, "misses": self.misses}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.curve = Curve(**state["curve"])
+        self.best_state, self.misses = state["best_state"], state["misses"]
+
     def finish(self, model: nn.Module) -> Curve:
         """Load the best epoch's parameters back into the model; -> the curve."""
         model.load_state_dict(self.best_state)

@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from models.greedy_rae import GreedyRAE, Trees, reference_tree
 from training.classifier import padded_batches, train_supervised
 from training.early_stopping import Curve
+from training.resume import Checkpoint
 
 
 def node_loss(model: GreedyRAE, trees: Trees, labels: torch.Tensor, alpha: float) -> torch.Tensor:
@@ -39,7 +40,7 @@ def tree_features(model: GreedyRAE, sentences: list[list[int]], max_length: int,
 def train_greedy(model: GreedyRAE, train: tuple[list[list[int]], np.ndarray],
                  dev: tuple[list[list[int]], np.ndarray], alpha: float, epochs: int,
                  batch_size: int, lr: float, clip_norm: float, patience: int, max_length: int,
-                 seed: int, device: torch.device) -> Curve:
+                 seed: int, device: torch.device, checkpoint: Checkpoint | None = None) -> Curve:
     """Early stopping reads the dev accuracy of the node softmax on each sentence's root."""
 
     def batch_loss(model, ids, lengths, labels):
@@ -51,7 +52,8 @@ def train_greedy(model: GreedyRAE, train: tuple[list[list[int]], np.ndarray],
         return float((predicted == dev[1]).mean())
 
     return train_supervised(model, train, dev, batch_loss, dev_accuracy, epochs, batch_size, lr,
-                            clip_norm, patience, max_length, seed, device, f"greedy RAE α={alpha}")
+                            clip_norm, patience, max_length, seed, device, f"greedy RAE α={alpha}",
+                            checkpoint)
 
 
 def reference_node_loss(model: GreedyRAE, ids: list[int], label: int, alpha: float

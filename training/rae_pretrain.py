@@ -13,6 +13,7 @@ from data.batching import length_batches, pad
 from models.word_rae import WordRAE
 from training.divergence import check_finite
 from training.progress import progress
+from training.resume import Checkpoint, TrainingLoop
 
 
 def mean_token_error(model: WordRAE, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
@@ -21,17 +22,20 @@ def mean_token_error(model: WordRAE, ids: torch.Tensor, lengths: torch.Tensor) -
 
 
 def pretrain_rae(model: WordRAE, sentences: list[list[int]], epochs: int, batch_size: int,
-                 lr: float, max_length: int, seed: int, device: torch.device) -> list[float]:
-    """Trains model.rae in place; -> mean reconstruction error per token, per epoch."""
+                 lr: float, max_length: int, seed: int, device: torch.device,
+                 checkpoint: Checkpoint | None = None) -> list[float]:
+    """Trains model.rae in place; -> mean reconstruction error per token, per epoch. With a
+    checkpoint, a killed run picks up where it stopped."""
     model.embeddings.weight.requires_grad_(False)
     optimizer = torch.optim.Adam(model.rae.parameters(), lr=lr)
     rng = np.random.default_rng(seed)
     lengths = [min(len(s), max_length) for s in sentences]
-    losses = []
-    for epoch in range(epochs):
-        total, tokens = 0.0, 0
+    loop = TrainingLoop(checkpoint or Checkpoint.in_memory(), "linear RAE", model.rae, optimizer,
+                        rng)
+    for epoch in loop.epochs(epochs):
         batches = list(length_batches(lengths, batch_size, rng))
-        for batch in progress(batches, f"linear RAE epoch {epoch + 1}/{epochs}"):
+        for batch in progress(loop.steps(batches), f"linear RAE epoch {epoch + 1}/{epochs}",
+                              total=len(batches)):
             ids, batch_lengths = pad([sentences[i] for i in batch], max_length)
             ids, batch_lengths = ids.to(device), batch_lengths.to(device)
             loss = mean_token_error(model, ids, batch_lengths)
@@ -39,7 +43,8 @@ def pretrain_rae(model: WordRAE, sentences: list[list[int]], epochs: int, batch_
             loss.backward()
             optimizer.step()
             value = check_finite(loss.item(), f"linear RAE pretraining, epoch {epoch + 1}")
-            total += value * int(batch_lengths.sum())
-            tokens += int(batch_lengths.sum())
-        losses.append(total / tokens)
-    return losses
+            tokens = int(batch_lengths.sum())
+            loop.record(value * tokens, tokens)
+        loop.end_epoch()
+    loop.finish()
+    return loop.losses

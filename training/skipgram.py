@@ -8,6 +8,7 @@ import torch
 from models.skipgram import SkipGram
 from training.divergence import check_finite
 from training.progress import progress
+from training.resume import Checkpoint, TrainingLoop
 
 
 def training_pairs(sentences: list[list[int]], counts: np.ndarray, window: int, subsample: float,
@@ -34,8 +35,10 @@ def training_pairs(sentences: list[list[int]], counts: np.ndarray, window: int, 
 
 def train_skipgram(sentences: list[list[int]], vocab_size: int, dim: int, window: int,
                    negatives: int, subsample: float, epochs: int, batch_size: int, lr: float,
-                   seed: int, device: torch.device) -> tuple[torch.Tensor, list[float]]:
-    """-> (word vectors (V, d) on the CPU, mean loss per epoch)."""
+                   seed: int, device: torch.device, checkpoint: Checkpoint | None = None
+                   ) -> tuple[torch.Tensor, list[float]]:
+    """-> (word vectors (V, d) on the CPU, mean loss per epoch). With a checkpoint, a killed
+    run picks up where it stopped."""
     rng = np.random.default_rng(seed)
     generator = torch.Generator(device=device).manual_seed(seed)
     counts = np.bincount(np.concatenate(sentences), minlength=vocab_size).astype(np.float64)
@@ -43,11 +46,13 @@ def train_skipgram(sentences: list[list[int]], vocab_size: int, dim: int, window
     noise[:2] = 0  # never draw <pad> or <unk> as noise
     model = SkipGram(vocab_size, dim).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    losses = []
-    for epoch in range(epochs):
+    loop = TrainingLoop(checkpoint or Checkpoint.in_memory(), "skip-gram", model, optimizer, rng,
+                        generator)
+    for epoch in loop.epochs(epochs):
         pairs = torch.from_numpy(training_pairs(sentences, counts, window, subsample, rng))
-        total, batches = 0.0, range(0, len(pairs), batch_size)
-        for start in progress(batches, f"skip-gram epoch {epoch + 1}/{epochs}"):
+        batches = range(0, len(pairs), batch_size)
+        for start in progress(loop.steps(batches), f"skip-gram epoch {epoch + 1}/{epochs}",
+                              total=len(batches)):
             batch = pairs[start : start + batch_size].to(device)
             noise_ids = torch.multinomial(noise, len(batch) * negatives, replacement=True,
                                           generator=generator).view(len(batch), negatives)
@@ -55,6 +60,8 @@ def train_skipgram(sentences: list[list[int]], vocab_size: int, dim: int, window
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
-            total += check_finite(loss.item(), f"skip-gram, epoch {epoch + 1}") * len(batch)
-        losses.append(total / max(len(pairs), 1))
-    return model.center.weight.detach().cpu(), losses
+            loop.record(check_finite(loss.item(), f"skip-gram, epoch {epoch + 1}") * len(batch),
+                        len(batch))
+        loop.end_epoch()
+    loop.finish()
+    return model.center.weight.detach().cpu(), loop.losses
