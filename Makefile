@@ -2,8 +2,9 @@
 # the command line, e.g. `make eval PROTOCOL=cv10 SEED=1`.
 
 CONFIG   ?= configs/default.toml## TOML settings; unknown keys or bad values stop the run
-PROTOCOL ?= split## split (80/10/10) or cv10 (stratified 10-fold CV)
-MODEL    ?= linear## RAEs to classify and report: linear, greedy, greedy-random or all
+DATASET  ?= mr## mr, sst2 or sst5 (SST: its standard split, PROTOCOL=split)
+PROTOCOL ?= split## split (80/10/10) or cv10 (stratified 10-fold CV; MR only)
+MODEL    ?= $(if $(filter mr,$(DATASET)),linear,all)## RAEs: linear, greedy, greedy-random, tree or all
 SEED     ?= 0## seeds folds, initialisation and data order
 DEVICE   ?= auto## auto, cpu or cuda
 BUILD    ?= build## where artifacts go (git-ignored)
@@ -17,14 +18,17 @@ PY    ?= $(VENV)/bin/python
 SETUP ?= $(VENV)/.installed
 # Same layout as pipeline/paths.py.
 RUN      := $(BUILD)/$(basename $(notdir $(CONFIG)))-seed$(SEED)
-DATA     := $(BUILD)/data/mr.json $(BUILD)/data/unlabeled.json
+TASK     := $(DATASET)-$(PROTOCOL)
+LABELED  := $(BUILD)/data/$(if $(filter mr,$(DATASET)),mr,sst).json
+UNLABELED := $(BUILD)/data/unlabeled.json
 PRETRAIN := $(RUN)/pretrain.pt
-FAMILIES := $(if $(filter all,$(MODEL)),linear greedy greedy-random,$(MODEL))
-CLASSIFY := $(foreach f,$(FAMILIES),$(RUN)/classify-$(f)-$(PROTOCOL).pt)
-REPORT   := $(REPORTS)/mr-$(PROTOCOL)/accuracy.json
+ALL      := $(if $(filter mr,$(DATASET)),linear greedy greedy-random,linear greedy tree)
+FAMILIES := $(if $(filter all,$(MODEL)),$(ALL),$(MODEL))
+CLASSIFY := $(foreach f,$(FAMILIES),$(RUN)/classify-$(f)-$(TASK).pt)
+REPORT   := $(REPORTS)/$(TASK)/accuracy.json
 # Which run the report was last made from: switching CONFIG, SEED or MODEL rewrites
 # this file, so the report is remade even when that run's artifacts are older than it.
-REPORT_SOURCE := $(BUILD)/.report-mr-$(PROTOCOL).source
+REPORT_SOURCE := $(BUILD)/.report-$(TASK).source
 
 ARGS = --config $(CONFIG) --seed $(SEED) --device $(DEVICE) --build $(BUILD) --reports $(REPORTS) \
        --checkpoint-every $(CHECKPOINT)
@@ -50,33 +54,33 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(PY) -m pip install --quiet --editable '.[dev]'
 	touch $@
 
-prepare: $(DATA) ## read and tokenise MR and the unlabeled movie reviews
+prepare: $(LABELED) $(UNLABELED) ## read and tokenise the DATASET and the unlabeled reviews
 
-$(DATA) &: $(SETUP)
-	$(STAGE) prepare $(ARGS)
+$(BUILD)/data/%.json: $(SETUP)
+	$(STAGE) prepare $(ARGS) --corpus $*
 
 pretrain: $(PRETRAIN) ## train word vectors and the linear RAE on unlabeled text
 
-$(PRETRAIN): $(DATA) $(CONFIG)
+$(PRETRAIN): $(UNLABELED) $(CONFIG)
 	$(STAGE) pretrain $(ARGS)
 
-classify: $(CLASSIFY) ## fit the MODEL's classifiers on MR, fold by fold
+classify: $(CLASSIFY) ## fit the MODEL's classifiers on the DATASET, fold by fold
 
 # One pattern rule makes both files of a family: per-fold predictions and the model predict uses.
-$(RUN)/classify-%-$(PROTOCOL).pt $(RUN)/model-%-$(PROTOCOL).pt: $(PRETRAIN)
-	$(STAGE) classify $(ARGS) --protocol $(PROTOCOL) --model $*
+$(RUN)/classify-%-$(TASK).pt $(RUN)/model-%-$(TASK).pt: $(PRETRAIN) $(LABELED)
+	$(STAGE) classify $(ARGS) --dataset $(DATASET) --protocol $(PROTOCOL) --model $*
 
-eval: $(REPORT) ## baselines, metrics and figures -> reports/mr-PROTOCOL/
+eval: $(REPORT) ## baselines, metrics and figures -> reports/DATASET-PROTOCOL/
 
 $(REPORT_SOURCE): FORCE
 	@mkdir -p $(@D)
 	@echo '$(RUN) $(MODEL)' | cmp -s - $@ || echo '$(RUN) $(MODEL)' > $@
 
 $(REPORT): $(CLASSIFY) $(REPORT_SOURCE)
-	$(STAGE) eval $(ARGS) --protocol $(PROTOCOL) --model $(MODEL)
+	$(STAGE) eval $(ARGS) --dataset $(DATASET) --protocol $(PROTOCOL) --model $(MODEL)
 
-predict: $(RUN)/model-linear-$(PROTOCOL).pt ## classify TEXT (or stdin lines) with the trained model
-	$(STAGE) predict $(ARGS) --protocol $(PROTOCOL) $(if $(TEXT),"$(TEXT)")
+predict: $(RUN)/model-linear-$(TASK).pt ## classify TEXT (or stdin lines) with the trained model
+	$(STAGE) predict $(ARGS) --dataset $(DATASET) --protocol $(PROTOCOL) $(if $(TEXT),"$(TEXT)")
 
 toy: $(REPORTS)/toy/toy.json ## the seed's one-hot toy, two recipes, recall sweep -> reports/toy/
 

@@ -39,7 +39,7 @@ def data_dir() -> Path | None:
     return Path(value) if value else None
 
 
-def _require_network(host: str, what: str, timeout: float = 3.0) -> None:
+def require_network(host: str, what: str, timeout: float = 3.0) -> None:
     try:
         socket.create_connection((host, 443), timeout=timeout).close()
     except OSError:
@@ -82,7 +82,7 @@ def _mr_from_folder(folder: Path) -> LabeledText:
 
 
 def _mr_from_hub() -> LabeledText:
-    _require_network("huggingface.co", "MR")
+    require_network("huggingface.co", "MR")
     import datasets
 
     texts, labels = [], []
@@ -114,7 +114,7 @@ def _movie_reviews_zip() -> Path:
         if not path.is_file():
             raise DataUnavailable(f"{path} is missing ({DATA_DIR_VARIABLE}/{MOVIE_REVIEWS_ZIP})")
         return path
-    _require_network("raw.githubusercontent.com", "the nltk movie_reviews corpus")
+    require_network("raw.githubusercontent.com", "the nltk movie_reviews corpus")
     import nltk
 
     if not nltk.download("movie_reviews", quiet=True, raise_on_error=True):

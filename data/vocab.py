@@ -14,9 +14,10 @@ class Vocabulary:
         if words[:2] != [PAD, UNK]:
             raise ValueError("a vocabulary starts with <pad>, <unk>")
         self.words = list(words)
-        self.index = {w: i for i, w in enumerate(self.words)}
-        if len(self.index) != len(self.words):
+        if len(set(self.words)) != len(self.words):
             raise ValueError("a vocabulary lists each word once")
+        # Text that spells "<pad>" is an unknown word, never padding.
+        self.index = {w: i for i, w in enumerate(self.words) if w != PAD}
 
     pad_id, unk_id = 0, 1
 

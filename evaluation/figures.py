@@ -10,7 +10,7 @@ matplotlib.use("Agg")  # files only; no display on servers or in CI
 import matplotlib.pyplot as plt  # noqa: E402
 
 
-def _save(figure, path: Path) -> None:
+def save(figure, path: Path) -> None:
     figure.tight_layout()
     temporary = path.with_name(f".{path.name}.tmp.png")
     figure.savefig(temporary, dpi=110)
@@ -30,7 +30,7 @@ def confusion(matrix: list[list[int]], class_names: list[str], title: str, path:
     axes.set_xlabel("predicted")
     axes.set_ylabel("true")
     axes.set_title(title, fontsize=9)
-    _save(figure, path)
+    save(figure, path)
 
 
 def training_curves(pretrain_losses: dict[str, list[float]], fold_curves: dict[str, list[dict]],
@@ -43,7 +43,8 @@ def training_curves(pretrain_losses: dict[str, list[float]], fold_curves: dict[s
     left.set_ylabel("training loss")
     left.set_title("pretraining (unlabeled movie reviews)", fontsize=9)
     left.legend(fontsize=8)
-    for (name, curves), color in zip(fold_curves.items(), ("tab:blue", "tab:orange"), strict=False):
+    colors = plt.get_cmap("tab10").colors
+    for (name, curves), color in zip(fold_curves.items(), colors, strict=False):
         for k, curve in enumerate(curves):
             epochs = range(1, len(curve["dev_accuracy"]) + 1)
             right.plot(epochs, curve["dev_accuracy"], color=color, alpha=0.6,
@@ -53,7 +54,7 @@ def training_curves(pretrain_losses: dict[str, list[float]], fold_curves: dict[s
     right.set_ylabel("dev accuracy")
     right.set_title("classifier training, one line per fold", fontsize=9)
     right.legend(fontsize=8)
-    _save(figure, path)
+    save(figure, path)
 
 
 def unroll_recovery(recovery: dict, path: Path) -> None:
@@ -64,7 +65,7 @@ def unroll_recovery(recovery: dict, path: Path) -> None:
     axes.set_ylim(0, 1)
     axes.set_xticks(recovery["positions"])
     axes.set_title("unrolling the final code of held-out MR sentences", fontsize=9)
-    _save(figure, path)
+    save(figure, path)
 
 
 def toy_reconstruction(inputs: list[list[float]], unrolled: dict[str, list[list[float]]],
@@ -81,7 +82,7 @@ def toy_reconstruction(inputs: list[list[float]], unrolled: dict[str, list[list[
         for ax in (top, bottom):
             ax.set_xlabel("input unit")
             ax.set_ylabel("position")
-    _save(figure, path)
+    save(figure, path)
 
 
 def toy_sweep(sweep: list[dict], path: Path) -> None:
@@ -98,7 +99,7 @@ def toy_sweep(sweep: list[dict], path: Path) -> None:
     axes.set_ylabel("positions recalled")
     axes.set_title("where the linear RAE stops remembering", fontsize=9)
     axes.legend(fontsize=8)
-    _save(figure, path)
+    save(figure, path)
 
 
 def toy_training(traces: dict[str, list[list[int]]], length: int, budget: int, path: Path
@@ -115,4 +116,4 @@ def toy_training(traces: dict[str, list[list[int]]], length: int, budget: int, p
     axes.set_ylabel(f"positions recalled (of {length})")
     axes.set_title("recall while training", fontsize=9)
     axes.legend(fontsize=8)
-    _save(figure, path)
+    save(figure, path)

@@ -12,13 +12,18 @@ def _skipped(counts: dict[str, int]) -> str:
 
 
 def results_table(results: list[dict]) -> list[str]:
-    lines = ["| model | accuracy % | ± std | 95% CI | F1 neg / pos | seconds |",
-             "| --- | --- | --- | --- | --- | --- |"]
+    classes = " / ".join(results[0]["per_class"])
+    phrases = any(row.get("all_phrases") is not None for row in results)
+    lines = [f"| model | accuracy % | ± std | 95% CI |{' all phrases % |' * phrases} "
+             f"F1 {classes} | seconds |",
+             "| --- | --- | --- | --- |" + " --- |" * phrases + " --- | --- |"]
     for row in results:
         f1 = " / ".join(f"{c['f1']:.3f}" for c in row["per_class"].values())
         low, high = row["ci95"]
+        phrase = f" {_percent(row.get('all_phrases'))} |" if phrases else ""
         lines.append(f"| {row['model']} | {_percent(row['accuracy'])} | {_percent(row['std'])} "
-                     f"| {_percent(low)}–{_percent(high)} | {f1} | {row['seconds']:.1f} |")
+                     f"| {_percent(low)}–{_percent(high)} |{phrase} {f1} | "
+                     f"{row['seconds']:.1f} |")
     return lines
 
 
@@ -38,13 +43,28 @@ def _unroll_lines(unroll: dict | None) -> list[str]:
     ]
 
 
+TITLES = {"mr": "MR sentence polarity", "sst2": "SST-2: binary sentiment, root level",
+          "sst5": "SST-5: fine-grained sentiment, root level"}
+PROTOCOLS = {
+    ("mr", "split"): "one stratified 80/10/10 train/dev/test split",
+    ("mr", "cv10"): "stratified 10-fold cross-validation (dev carved from each training part)",
+    ("sst2", "split"): "SST's standard train/dev/test split without neutral sentences",
+    ("sst5", "split"): "SST's standard train/dev/test split",
+}
+REFERENCE_PROTOCOLS = {"mr": "10-fold CV", "sst2": "SST test split, root",
+                       "sst5": "SST test split, root"}
+PHRASES = ("all phrases: every labelled node of the test trees (words included), predicted by "
+           "the node softmax; only the tree RAE predicts phrases. ")
+
+
 def markdown(report: dict) -> str:
-    protocol = {"split": "one stratified 80/10/10 train/dev/test split",
-                "cv10": "stratified 10-fold cross-validation (dev carved from each training part)"}
+    dataset = report["dataset"]
+    phrases = any(row.get("all_phrases") is not None for row in report["results"])
     lines = [
-        f"# MR sentence polarity: {report['protocol']}",
+        f"# {TITLES[dataset]}: {report['protocol']}",
         "",
-        f"Measured by this project: {protocol[report['protocol']]}, seed {report['seed']}, "
+        f"Measured by this project: {PROTOCOLS[dataset, report['protocol']]}, "
+        f"seed {report['seed']}, "
         f"{report['data']['sentences']} sentences from {report['data']['source']} "
         f"(odd lines: {_skipped(report['data']['skipped_lines'])}; "
         f"{_percent(report['data']['oov_token_rate'])}% of tokens outside the pretraining "
@@ -52,7 +72,8 @@ def markdown(report: dict) -> str:
         "Accuracy is the mean over test folds; the interval is Student-t over folds (cv10) or "
         "Wilson on the test set (split). Baselines fit on train+dev (they select nothing); "
         "the RAE rows use dev for early stopping and alpha. greedy-rae reads [root; mean of all "
-        "nodes] of the greedy trees, greedy-rae-top the root alone.",
+        "nodes] of the greedy trees, greedy-rae-top the root alone. "
+        + (PHRASES if phrases else ""),
         "",
         "## Measured",
         "",
@@ -61,7 +82,7 @@ def markdown(report: dict) -> str:
         *(f"alpha picked on dev per fold, {name}: {alphas}"
           for name, alphas in report["chosen_alpha"].items()),
         "",
-        "## Reported in the literature (not measured here; 10-fold CV)",
+        f"## Reported in the literature (not measured here; {REFERENCE_PROTOCOLS[dataset]})",
         "",
         "| model | accuracy % | source |",
         "| --- | --- | --- |",
@@ -81,7 +102,10 @@ def markdown(report: dict) -> str:
         f"- command: `{report['provenance']['command']}`",
         "",
         "Figures: confusion.png (best RAE row), curves.png"
-        + (", unroll.png." if report["unroll"] else "."),
+        + (", unroll.png" if report["unroll"] else "")
+        + (", trees.png: greedy tree and parse tree of " + "; ".join(
+            f'"{sentence}"' for sentence in report["tree_figure"])
+           if report.get("tree_figure") else "") + ".",
         "",
     ]
     return "\n".join(lines)

@@ -139,3 +139,13 @@ def reference_tree(model: GreedyRAE, ids: list[int]
         counts[k : k + 2] = [counts[k] + counts[k + 1]]
         merges.append(k)
     return merges, total, parents
+
+
+def merge_children(words: int, merges: list[int]) -> list[tuple[int, int]]:
+    """Greedy merges (left-child positions in the shrinking node list) -> the children of
+    each new node, numbered as in data/sst.py: leaves 0..n-1, then nodes as they are made."""
+    nodes, children = list(range(words)), []
+    for k in merges:
+        children.append((nodes[k], nodes[k + 1]))
+        nodes[k : k + 2] = [words + len(children) - 1]
+    return children

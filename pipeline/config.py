@@ -94,12 +94,26 @@ class GreedyConfig:
 
 
 @dataclass
+class TreeConfig:
+    """The RAE along SST's parse trees, every labelled node supervised."""
+
+    epochs: int = _checked(8, _positive, "must be >= 1")  # upper bound; early stopping on dev
+    patience: int = _checked(2, _positive, "must be >= 1")
+    batch_size: int = _checked(32, _positive, "must be >= 1")
+    lr: float = _checked(1e-3, _positive, "must be > 0")
+    clip_norm: float = _checked(1.0, _positive, "must be > 0")
+    alphas: list[float] = _alphas([0.1])  # phrase labels carry most of the signal
+    dropout: float = _checked(0.5, lambda x: 0.0 <= x < 1.0, "must be in [0, 1)")  # node softmax
+
+
+@dataclass
 class Config:
     data: DataConfig = field(default_factory=DataConfig)
     embeddings: EmbeddingConfig = field(default_factory=EmbeddingConfig)
     rae: RAEConfig = field(default_factory=RAEConfig)
     classify: ClassifyConfig = field(default_factory=ClassifyConfig)
     greedy: GreedyConfig = field(default_factory=GreedyConfig)
+    tree: TreeConfig = field(default_factory=TreeConfig)
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)

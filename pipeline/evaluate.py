@@ -1,6 +1,6 @@
 """Evaluate: baselines on the same folds, the RAE rows from classify, unroll recovery, report.
 
-Writes reports/mr-<protocol>/accuracy.json, accuracy.md and the figures.
+Writes reports/<dataset>-<protocol>/accuracy.json, accuracy.md and the figures.
 """
 
 from __future__ import annotations
@@ -10,36 +10,40 @@ import time
 
 import numpy as np
 
-from data.splits import make_folds
 from data.vocab import Vocabulary
 from evaluation import figures
 from evaluation.baselines import BASELINES
 from evaluation.metrics import summarise
-from evaluation.references import MR_REPORTED
+from evaluation.references import REPORTED
 from evaluation.report import markdown
 from evaluation.unroll import recovery_by_position
-from pipeline import classify_linear
+from pipeline import classify_linear, tree_examples
 from pipeline.artifacts import (
     ArtifactError,
     check_same,
-    load_json,
     load_torch,
     save_json,
     save_text,
 )
-from pipeline.classify import LABELS, load_pretrained
+from pipeline.classify import FAMILIES, load_pretrained
 from pipeline.locks import exclusive
 from pipeline.options import Run, add_common
 from pipeline.provenance import provenance
+from pipeline.tasks import Task, classify_target, load_task
 
 UNROLL_POSITIONS = 10
-MODEL_SETS = {"linear": ("linear",), "greedy": ("greedy",), "greedy-random": ("greedy-random",),
-              "all": ("linear", "greedy", "greedy-random")}
+# --model all: every family that applies to the dataset
+ALL_FAMILIES = {"mr": ("linear", "greedy", "greedy-random"), "sst2": ("linear", "greedy", "tree"),
+                "sst5": ("linear", "greedy", "tree")}
+
+
+def families_for(dataset: str, model: str) -> tuple[str, ...]:
+    return ALL_FAMILIES[dataset] if model == "all" else (model,)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_common(parser, protocol=True)
-    parser.add_argument("--model", choices=MODEL_SETS, default="linear",
+    add_common(parser, task=True)
+    parser.add_argument("--model", choices=[*FAMILIES, "all"], default="linear",
                         help="which RAEs' rows to report beside the baselines (default: linear)")
 
 
@@ -56,28 +60,39 @@ def _baseline_rows(tokens: list[list[str]], labels: np.ndarray, folds) -> list[d
     return rows
 
 
-def _rae_rows(classified: dict) -> list[dict]:
-    names = classified["folds"][0]["models"]
-    return [{"model": name, "alpha": [f["models"][name].get("alpha") for f in classified["folds"]],
-             "predictions": [f["models"][name]["probs"].argmax(1).numpy()
-                             for f in classified["folds"]],
-             "seconds": sum(f["models"][name]["seconds"] for f in classified["folds"])}
-            for name in names]
+def _rae_rows(classified: dict, task: Task) -> list[dict]:
+    folds = classified["folds"]
+    rows = []
+    for name in folds[0]["models"]:
+        row = {"model": name, "alpha": [f["models"][name].get("alpha") for f in folds],
+               "predictions": [f["models"][name]["probs"].argmax(1).numpy() for f in folds],
+               "seconds": sum(f["models"][name]["seconds"] for f in folds)}
+        if "node_predictions" in folds[0]["models"][name]:
+            row["all_phrases"] = _phrase_accuracy(task, folds[0]["models"][name])
+        rows.append(row)
+    return rows
 
 
-def _load_classified(run: Run, family: str, protocol: str, folds, mr: dict, pretrained: dict
-                     ) -> dict:
-    path = run.layout.classify(family, protocol)
-    target = f"classify PROTOCOL={protocol} MODEL={family}"
+def _phrase_accuracy(task: Task, row: dict) -> float:
+    """Share of the test trees' labelled nodes (phrases and words) whose class is right."""
+    truth = np.concatenate([task.node_labels[i] for i in task.folds[0].test])
+    predicted = row["node_predictions"].numpy()
+    labelled = truth >= 0
+    return float((predicted[labelled] == truth[labelled]).mean())
+
+
+def _load_classified(run: Run, family: str, task: Task, pretrained: dict) -> dict:
+    path = run.layout.classify(family, task.name)
+    target = classify_target(task.dataset, task.protocol, family)
     classified = load_torch(path, target)
     check_same(path, "config", classified.get("config_digest", "?"), run.config.digest(), target)
-    check_same(path, "MR data", classified.get("data_fingerprint", "?"), mr["fingerprint"],
-               target)
+    check_same(path, f"{task.dataset} data", classified.get("data_fingerprint", "?"),
+               task.fingerprint, target)
     check_same(path, "vocabulary", classified.get("vocab_digest", "?"),
                pretrained["vocab_digest"], target)
     stored = [f["test"].numpy() for f in classified["folds"]]
-    if len(stored) != len(folds) or any(
-            not np.array_equal(s, f.test) for s, f in zip(stored, folds, strict=False)):
+    if len(stored) != len(task.folds) or any(
+            not np.array_equal(s, f.test) for s, f in zip(stored, task.folds, strict=False)):
         raise ArtifactError(f"{path} holds other test folds than this data and seed; "
                             f"delete it and run `make {target}`")
     return classified
@@ -85,38 +100,38 @@ def _load_classified(run: Run, family: str, protocol: str, folds, mr: dict, pret
 
 def run(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
-    with exclusive(run.layout.report(args.protocol)):
-        _evaluate(run, args.protocol, MODEL_SETS[args.model])
+    task = load_task(run.layout, args.dataset, args.protocol, run.seed)
+    with exclusive(run.layout.report(task.name)):
+        _evaluate(run, task, families_for(args.dataset, args.model))
 
 
-def _evaluate(run: Run, protocol: str, families: tuple[str, ...]) -> None:
-    layout = run.layout
-    mr = load_json(layout.data / "mr.json", "prepare")
+def _evaluate(run: Run, task: Task, families: tuple[str, ...]) -> None:
+    layout, folds, labels = run.layout, task.folds, task.labels
     pretrained = load_pretrained(run)
-    folds = make_folds(mr["texts"], mr["labels"], protocol, run.seed)
-    classified = {family: _load_classified(run, family, protocol, folds, mr, pretrained)
+    classified = {family: _load_classified(run, family, task, pretrained)
                   for family in families}
-    labels = np.asarray(mr["labels"])
 
     start = time.perf_counter()
-    rows = _baseline_rows(mr["tokens"], labels, folds)
+    rows = _baseline_rows(task.tokens, labels, folds)
     for family in families:
-        rows += _rae_rows(classified[family])
+        rows += _rae_rows(classified[family], task)
     truth = [labels[f.test] for f in folds]
-    results = [{"model": row["model"], **summarise(truth, row["predictions"], LABELS),
-                "seconds": row["seconds"]} for row in rows]
+    results = [{"model": row["model"], **summarise(truth, row["predictions"], task.class_names),
+                "all_phrases": row.get("all_phrases"), "seconds": row["seconds"]}
+               for row in rows]
 
     vocab = Vocabulary(pretrained["vocab"])
     unroll = None
     if "linear" in families:
-        encoder = classify_linear.build_model(run.config.to_dict(), len(vocab), len(LABELS)).encoder
+        encoder = classify_linear.build_model(run.config.to_dict(), len(vocab),
+                                              len(task.class_names)).encoder
         encoder.load_state_dict(pretrained["encoder"])
-        held_out = [vocab.encode(mr["tokens"][i]) for f in folds for i in f.test]
+        held_out = [vocab.encode(task.tokens[i]) for f in folds for i in f.test]
         unroll = recovery_by_position(encoder.to(run.device), held_out, UNROLL_POSITIONS,
                                       run.device)
     eval_seconds = time.perf_counter() - start
 
-    tokens = [t for sentence in mr["tokens"] for t in sentence]
+    tokens = [t for sentence in task.tokens for t in sentence]
     # A "-top" row reuses the tree RAE trained for the row without "-top" (only its head is
     # new), so it is left out of the stage's time rather than counting that training twice.
     classify_seconds = {
@@ -125,21 +140,21 @@ def _evaluate(run: Run, protocol: str, families: tuple[str, ...]) -> None:
             for name, row in f["models"].items() if not name.endswith("-top"))
         for family in families}
     report = {
-        "dataset": "mr",
-        "protocol": protocol,
+        "dataset": task.dataset,
+        "protocol": task.protocol,
         "seed": run.seed,
         "results": results,
-        "references": [{**r, "reported": True} for r in MR_REPORTED],
+        "references": [{**r, "reported": True} for r in REPORTED[task.dataset]],
         "chosen_alpha": {row["model"]: row["alpha"] for row in rows
                          if any(a is not None for a in row.get("alpha", [None]))},
         "unroll": unroll,
-        "data": {"source": mr["source"], "sentences": len(mr["texts"]),
-                 "skipped_lines": mr["dropped"],
+        "data": {"source": task.prepared["source"], "sentences": len(task.texts),
+                 "skipped_lines": task.prepared["dropped"],
                  "oov_token_rate": float(np.mean([t not in vocab.index for t in tokens])),
                  "pretraining_sentences": pretrained["sentences"],
                  "pretraining_tokens": pretrained["tokens"], "vocabulary": len(vocab)},
         "stage_seconds": {
-            "prepare: read and tokenise MR": mr["seconds"],
+            f"prepare: read and tokenise {task.dataset}": task.prepared["seconds"],
             "prepare: read and tokenise movie_reviews": pretrained["seconds"]["prepare"],
             "pretrain: skip-gram vectors": pretrained["seconds"]["embeddings"],
             "pretrain: linear RAE": pretrained["seconds"]["rae"],
@@ -150,10 +165,10 @@ def _evaluate(run: Run, protocol: str, families: tuple[str, ...]) -> None:
         "config_digest": run.config.digest(),
         "provenance": provenance(run.command),
     }
-    out = layout.report(protocol)
+    out = layout.report(task.name)
     out.mkdir(parents=True, exist_ok=True)
     best = max(results[len(BASELINES):], key=lambda r: r["accuracy"])  # the best RAE row
-    figures.confusion(best["confusion"], list(LABELS), f"{best['model']}, all test folds",
+    figures.confusion(best["confusion"], list(task.class_names), f"{best['model']}, all test folds",
                       out / "confusion.png")
     figures.training_curves(
         {"skip-gram (negative sampling)": pretrained["embedding_losses"],
@@ -166,6 +181,9 @@ def _evaluate(run: Run, protocol: str, families: tuple[str, ...]) -> None:
     if unroll is not None:
         figures.unroll_recovery(unroll, out / "unroll.png")
         written.append("unroll.png")
+    if task.children is not None and {"greedy", "tree"} <= set(families):
+        report["tree_figure"] = tree_examples.draw(run, task, out / "trees.png")
+        written.append("trees.png")
     save_text(markdown(report), out / "accuracy.md")
     save_json(report, out / "accuracy.json")
     print(markdown(report).split("## Reported")[0].rstrip())

@@ -14,6 +14,7 @@ from data.splits import PROTOCOLS
 from pipeline.config import Config, ConfigError, load_config
 from pipeline.paths import Layout
 from pipeline.runtime import DEVICES, resolve_device, set_seed
+from pipeline.tasks import DATASETS
 
 
 def command_line() -> str:
@@ -21,7 +22,7 @@ def command_line() -> str:
     return shlex.join(["python", "-m", "pipeline", *sys.argv[1:]])
 
 
-def add_common(parser: argparse.ArgumentParser, protocol: bool = False) -> None:
+def add_common(parser: argparse.ArgumentParser, task: bool = False) -> None:
     parser.add_argument("--config", default="configs/default.toml",
                         help="TOML file of settings (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=0,
@@ -33,7 +34,9 @@ def add_common(parser: argparse.ArgumentParser, protocol: bool = False) -> None:
     parser.add_argument("--checkpoint-every", type=float, default=60.0, metavar="SECONDS",
                         help="save training state this often, so a killed pretrain or classify "
                              "resumes (default: %(default)s; 0: after every step)")
-    if protocol:
+    if task:
+        parser.add_argument("--dataset", choices=DATASETS, default="mr",
+                            help="mr, or SST's sst2 / sst5 (default: mr)")
         parser.add_argument(
             "--protocol", choices=PROTOCOLS, default="split",
             help="split: one 80/10/10 split; cv10: 10-fold CV (default: split)")

@@ -1,10 +1,12 @@
 """Where each stage writes. The Makefile spells the same layout; keep the two in step.
 
-    build/data/mr.json, build/data/unlabeled.json       prepare (tokenised text)
+    build/data/{mr,unlabeled,sst}.json                  prepare (tokenised text)
     build/<config>-seed<S>/pretrain.pt                  pretrain (vocabulary, vectors, RAE)
-    build/<config>-seed<S>/classify-<model>-<protocol>.pt   classify (per-fold predictions)
-    build/<config>-seed<S>/model-<model>-<protocol>.pt      classify (the model predict uses)
-    reports/mr-<protocol>/accuracy.{json,md}, *.png     eval
+    build/<config>-seed<S>/classify-<model>-<task>.pt   classify (per-fold predictions)
+    build/<config>-seed<S>/model-<model>-<task>.pt      classify (the model predict uses)
+    reports/<task>/accuracy.{json,md}, *.png            eval
+
+where <task> is <dataset>-<protocol>: mr-split, mr-cv10, sst2-split, sst5-split.
 """
 
 from __future__ import annotations
@@ -32,11 +34,11 @@ class Layout:
     def pretrain(self) -> Path:
         return self.run / "pretrain.pt"
 
-    def classify(self, family: str, protocol: str) -> Path:
-        return self.run / f"classify-{family}-{protocol}.pt"
+    def classify(self, family: str, task: str) -> Path:
+        return self.run / f"classify-{family}-{task}.pt"
 
-    def model(self, family: str, protocol: str) -> Path:
-        return self.run / f"model-{family}-{protocol}.pt"
+    def model(self, family: str, task: str) -> Path:
+        return self.run / f"model-{family}-{task}.pt"
 
-    def report(self, protocol: str) -> Path:
-        return self.reports / f"mr-{protocol}"
+    def report(self, task: str) -> Path:
+        return self.reports / task

@@ -23,15 +23,16 @@ from models.classifier import GreedyRAEClassifier
 from pipeline.artifacts import ArtifactError, load_torch
 from pipeline.classify import FAMILIES
 from pipeline.options import Run, add_common
+from pipeline.tasks import classify_target, task_name
 from training.classifier import predict_proba
 
 BATCH = 256  # sentences per forward pass: memory stays bounded on endless stdin
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_common(parser, protocol=True)
+    add_common(parser, task=True)
     parser.add_argument("--model", help="a model file from `make classify` "
-                        "(default: the one for --config, --seed and --protocol)")
+                        "(default: the one for --config, --seed, --dataset and --protocol)")
     parser.add_argument("--tree", action="store_true",
                         help="use the greedy tree RAE and print the tree of each sentence")
     parser.add_argument("text", nargs="*", help="sentences to classify (default: read stdin)")
@@ -42,7 +43,7 @@ def load_model(path, family: str, make_target: str) -> tuple[nn.Module, Vocabula
     if saved.get("kind") != "model" or saved.get("family") != family:
         raise ArtifactError(f"{path} is not a {family} RAE classifier; run `make {make_target}`")
     config = saved["config"]
-    _, build_model = FAMILIES[family]
+    build_model = FAMILIES[family].build_model
     model = build_model(config, len(saved["vocab"]), len(saved["labels"]))
     try:
         model.load_state_dict(saved["state"])
@@ -119,8 +120,8 @@ def answer_lines(model: nn.Module, vocab: Vocabulary, labels: list[str], max_len
 def run(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
     family = "greedy" if args.tree else "linear"
-    path = args.model or run.layout.model(family, args.protocol)
-    target = f"classify PROTOCOL={args.protocol} MODEL={family}"
+    path = args.model or run.layout.model(family, task_name(args.dataset, args.protocol))
+    target = classify_target(args.dataset, args.protocol, family)
     model, vocab, labels, max_length = load_model(path, family, target)
     model.to(run.device)
     for i, answer in enumerate(answer_lines(model, vocab, labels, max_length, run.device,

@@ -1,4 +1,4 @@
-"""Read and tokenise MR and the unlabeled movie-review corpus (build/data/*.json)."""
+"""Read and tokenise the corpora: MR, the unlabeled movie reviews, SST (build/data/*.json)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 import time
 
 from data.sources import LabeledText, load_movie_reviews, load_mr
+from data.sst import SPLITS, load_sst
 from data.tokenize import tokenize
 from pipeline.artifacts import save_json
 from pipeline.locks import exclusive
@@ -17,31 +18,59 @@ from pipeline.options import Run, add_common
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
+    parser.add_argument("--corpus", choices=CORPORA, action="append",
+                        help="which corpus to prepare, repeatable (default: mr and unlabeled)")
+
+
+def fingerprint(*content) -> str:
+    """Follows the sentences and labels, not the files' bytes or order of reading."""
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()[:12]
 
 
 def _tokenised(corpus: LabeledText, name: str) -> dict:
     if corpus.dropped:
         counts = ", ".join(f"{n} {kind}" for kind, n in sorted(corpus.dropped.items()))
         print(f"warning: {name}: {counts} line(s) in {corpus.source}", file=sys.stderr)
-    # The fingerprint follows the sentences and labels, not the files' bytes or order of reading.
-    content = json.dumps([corpus.texts, corpus.labels], ensure_ascii=False).encode()
     return {"source": corpus.source, "dropped": corpus.dropped, "texts": corpus.texts,
             "labels": corpus.labels, "tokens": [tokenize(t) for t in corpus.texts],
-            "fingerprint": hashlib.sha256(content).hexdigest()[:12]}
+            "fingerprint": fingerprint(corpus.texts, corpus.labels)}
+
+
+def _mr() -> dict:
+    return _tokenised(load_mr(), "MR")
+
+
+def _unlabeled() -> dict:
+    return _tokenised(load_movie_reviews(), "movie_reviews")
+
+
+def _sst() -> dict:
+    """Every tree of the standard split, in file order, with its split's name; the tree's own
+    words are the tokens (SST is already tokenised)."""
+    trees, source = load_sst()
+    ordered = [(split, tree) for split in SPLITS for tree in trees[split]]
+    prepared = {"source": source, "dropped": {},
+                "split": [split for split, _ in ordered],
+                "texts": [tree.text for _, tree in ordered],
+                "tokens": [tree.tokens for _, tree in ordered],
+                "labels": [tree.labels[-1] for _, tree in ordered],  # the root's 0-4
+                "node_labels": [tree.labels for _, tree in ordered],
+                "children": [tree.children for _, tree in ordered]}
+    prepared["fingerprint"] = fingerprint(prepared["split"], prepared["tokens"],
+                                          prepared["node_labels"], prepared["children"])
+    return prepared
+
+
+CORPORA = {"mr": _mr, "unlabeled": _unlabeled, "sst": _sst}
 
 
 def run(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
     with exclusive(run.layout.data):
-        _prepare(run)
-
-
-def _prepare(run: Run) -> None:
-    for name, load, path in (("MR", load_mr, run.layout.data / "mr.json"),
-                             ("movie_reviews", load_movie_reviews,
-                              run.layout.data / "unlabeled.json")):
-        start = time.perf_counter()
-        corpus = load()
-        prepared = {**_tokenised(corpus, name), "seconds": time.perf_counter() - start}
-        save_json(prepared, path, indent=None)
-        print(f"{name}: {len(corpus.texts)} sentences from {corpus.source} -> {path}")
+        for name in args.corpus or ["mr", "unlabeled"]:
+            start = time.perf_counter()
+            prepared = {**CORPORA[name](), "seconds": time.perf_counter() - start}
+            path = run.layout.data / f"{name}.json"
+            save_json(prepared, path, indent=None)
+            print(f"{name}: {len(prepared['texts'])} sentences from {prepared['source']} "
+                  f"-> {path}")

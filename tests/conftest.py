@@ -8,6 +8,7 @@ import pytest
 
 MR_LINES = 150  # per class
 REVIEWS = 30  # per class
+SST_TREES = {"train": 200, "dev": 60, "test": 60}
 
 
 def _real_data_dir() -> Path:
@@ -32,4 +33,8 @@ def data_slice(tmp_path_factory) -> Path:
             names = sorted(n for n in original.namelist() if f"/{label}/" in n)[:REVIEWS]
             for name in names:
                 sliced.writestr(name, original.read(name))
+    (target / "sst").mkdir()
+    for split, count in SST_TREES.items():
+        lines = (source / "sst" / f"{split}.txt").read_bytes().split(b"\n")[:count]
+        (target / "sst" / f"{split}.txt").write_bytes(b"\n".join(lines) + b"\n")
     return target

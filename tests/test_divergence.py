@@ -1,4 +1,3 @@
-import numpy as np
 import pytest
 import torch
 
@@ -19,15 +18,13 @@ def test_check_finite():
 
 def test_a_nan_loss_stops_training_naming_the_epoch():
     model = torch.nn.Linear(2, 2)
-    data = ([[2, 3], [4]], np.array([0, 1]))
 
-    def nan_loss(model, ids, lengths, labels):
+    def nan_loss(model, batch):
         return model.weight.sum() * float("nan")
 
     with pytest.raises(TrainingDiverged, match="probe, epoch 1"):
-        train_supervised(model, data, data, nan_loss, lambda m, d: 0.5, epochs=2, batch_size=2,
-                         lr=1e-3, clip_norm=1.0, patience=1, max_length=5, seed=0, device=CPU,
-                         description="probe")
+        train_supervised(model, [2, 1], nan_loss, lambda m: 0.5, epochs=2, batch_size=2,
+                         lr=1e-3, clip_norm=1.0, patience=1, seed=0, description="probe")
 
 
 def test_pretraining_with_poisoned_vectors_stops():

@@ -84,16 +84,16 @@ def test_killed_classify_resumes_to_the_same_predictions(prepared, data_slice, t
     _finish(_stage("pretrain", prepared, data_slice))  # kept if the test above made it
     _finish(_stage("classify", prepared, data_slice))
     workdir = _fresh_copy(prepared, tmp_path, "data", RUN)
-    for name in ("classify-linear-split.pt", "model-linear-split.pt"):
+    for name in ("classify-linear-mr-split.pt", "model-linear-mr-split.pt"):
         (workdir / "build" / RUN / name).unlink()
-    checkpoint = workdir / "build" / RUN / "classify-linear-split.checkpoint.pt"
+    checkpoint = workdir / "build" / RUN / "classify-linear-mr-split.checkpoint.pt"
     process = _stage("classify", workdir, data_slice, "--checkpoint-every", "0")
     _kill_once_saved(process, checkpoint, "fold0/fine-tune α=0.5")  # the second alpha
     stdout = _finish(_stage("classify", workdir, data_slice, "--checkpoint-every", "0"))
     assert f"resuming from {checkpoint}" in stdout
-    expected = torch.load(prepared / "build" / RUN / "classify-linear-split.pt",
+    expected = torch.load(prepared / "build" / RUN / "classify-linear-mr-split.pt",
                           weights_only=True)
-    resumed = torch.load(workdir / "build" / RUN / "classify-linear-split.pt",
+    resumed = torch.load(workdir / "build" / RUN / "classify-linear-mr-split.pt",
                          weights_only=True)
     for name, row in expected["folds"][0]["models"].items():
         assert torch.equal(resumed["folds"][0]["models"][name]["probs"], row["probs"])

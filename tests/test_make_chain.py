@@ -88,6 +88,31 @@ def test_greedy_rows_and_trees(chain, data_slice):
     assert Tree.fromstring(second["tree"]).leaves() == ["fine"]
 
 
+def test_sst2_rows_phrases_and_tree_figure(chain, data_slice):
+    result = make("eval", workdir=chain, data=data_slice, extra=["DATASET=sst2"])
+    assert result.returncode == 0, result.stderr
+    report_dir = chain / "reports/sst2-split"
+    report = json.loads((report_dir / "accuracy.json").read_text())
+    assert report["dataset"] == "sst2" and report["protocol"] == "split"
+    rows = {row["model"]: row for row in report["results"]}
+    assert list(rows) == ["majority", "tfidf-lr", "nbsvm-bi", "linear-rae-frozen",
+                          "linear-rae-finetuned", "greedy-rae", "greedy-rae-top", "tree-rae"]
+    non_neutral_test_roots = 51  # of the slice's 60 test trees
+    assert all(sum(map(sum, row["confusion"])) == non_neutral_test_roots for row in rows.values())
+    assert 0.0 <= rows["tree-rae"]["all_phrases"] <= 1.0
+    assert all(row["all_phrases"] is None for name, row in rows.items() if name != "tree-rae")
+    assert {r["model"]: r["accuracy"] for r in report["references"]}["RNTN"] == 0.854
+    assert len(report["tree_figure"]) == 4 and (report_dir / "trees.png").stat().st_size > 0
+
+
+def test_sst_has_no_cross_validation(chain, data_slice):
+    result = make("classify", workdir=chain, data=data_slice,
+                  extra=["DATASET=sst5", "PROTOCOL=cv10", "MODEL=tree"])
+    assert result.returncode != 0
+    assert "error: sst5 has its standard train/dev/test split only" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_cv10_runs_ten_folds(chain, data_slice):
     result = make("eval", workdir=chain, data=data_slice, extra=["PROTOCOL=cv10"])
     assert result.returncode == 0, result.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -25,8 +27,7 @@ def padded_batches(sentences: list[list[int]], batch_size: int, max_length: int,
                    device: torch.device):
     """(indices, ids, lengths) batches of similar length, in a fixed order (for evaluation)."""
     for batch in length_batches(clipped_lengths(sentences, max_length), batch_size, None):
-        ids, batch_lengths = pad([sentences[i] for i in batch], max_length)
-        yield batch, ids.to(device), batch_lengths.to(device)
+        yield batch, *padded(sentences, batch, max_length, device)
 
 
 @torch.no_grad()
@@ -73,18 +74,15 @@ def fit_head(head: nn.Linear, train_codes: torch.Tensor, train_labels: torch.Ten
     return stopper.finish(head)
 
 
-def train_supervised(model: nn.Module, train: tuple[list[list[int]], np.ndarray],
-                     dev: tuple[list[list[int]], np.ndarray], batch_loss, dev_accuracy,
-                     epochs: int, batch_size: int, lr: float, clip_norm: float, patience: int,
-                     max_length: int, seed: int, device: torch.device, description: str,
+def train_supervised(model: nn.Module, lengths: list[int],
+                     batch_loss: Callable[[nn.Module, np.ndarray], torch.Tensor],
+                     dev_accuracy: Callable[[nn.Module], float], epochs: int, batch_size: int,
+                     lr: float, clip_norm: float, patience: int, seed: int, description: str,
                      checkpoint: Checkpoint | None = None) -> Curve:
-    """Minibatch Adam on batch_loss(model, ids, lengths, labels), gradients clipped to
-    clip_norm (a recursive net has occasional exploding steps); after each epoch
-    dev_accuracy(model) decides early stopping, and the best epoch's parameters are kept.
+    """Minibatch Adam on batch_loss(model, training indices), batches of similar `lengths`,
+    gradients clipped to clip_norm (a recursive net has occasional exploding steps); after each
+    epoch dev_accuracy(model) decides early stopping, and the best epoch's parameters are kept.
     With a checkpoint, a killed run picks up where it stopped."""
-    sentences, labels = train
-    labels = torch.as_tensor(labels, device=device)
-    lengths = clipped_lengths(sentences, max_length)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     stopper = EarlyStopping(patience)
     loop = TrainingLoop(checkpoint or Checkpoint.in_memory(), description, model, optimizer,
@@ -94,19 +92,24 @@ def train_supervised(model: nn.Module, train: tuple[list[list[int]], np.ndarray]
         batches = list(length_batches(lengths, batch_size, loop.rng))
         for batch in progress(loop.steps(batches), f"{description} epoch {epoch + 1}",
                               total=len(batches)):
-            ids, batch_lengths = pad([sentences[i] for i in batch], max_length)
-            index = torch.as_tensor(batch, device=device)
-            loss = batch_loss(model, ids.to(device), batch_lengths.to(device), labels[index])
+            loss = batch_loss(model, batch)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), clip_norm)
             optimizer.step()
             loop.record(check_finite(loss.item(), f"{description}, epoch {epoch + 1}")
                         * len(batch), len(batch))
-        if stopper.update(model, loop.end_epoch(), dev_accuracy(model, dev)):
+        if stopper.update(model, loop.end_epoch(), dev_accuracy(model)):
             break
     loop.finish()
     return stopper.finish(model)
+
+
+def padded(sentences: list[list[int]], batch: np.ndarray, max_length: int, device: torch.device
+           ) -> tuple[torch.Tensor, torch.Tensor]:
+    """(ids, lengths) of the batch's sentences, on the device."""
+    ids, lengths = pad([sentences[i] for i in batch], max_length)
+    return ids.to(device), lengths.to(device)
 
 
 def fine_tune(model: RAEClassifier, train: tuple[list[list[int]], np.ndarray],
@@ -115,14 +118,17 @@ def fine_tune(model: RAEClassifier, train: tuple[list[list[int]], np.ndarray],
               seed: int, device: torch.device, checkpoint: Checkpoint | None = None) -> Curve:
     """Train word vectors, encoder and head on alpha * reconstruction + (1 - alpha) * CE,
     reconstruction as the mean error per token."""
+    sentences, labels = train[0], torch.as_tensor(train[1], device=device)
 
-    def batch_loss(model, ids, lengths, labels):
+    def batch_loss(model, batch):
+        ids, lengths = padded(sentences, batch, max_length, device)
         logits, error = model(ids, lengths)
-        return alpha * error.sum() / lengths.sum() + (1 - alpha) * F.cross_entropy(logits, labels)
+        cross_entropy = F.cross_entropy(logits, labels[torch.as_tensor(batch, device=device)])
+        return alpha * error.sum() / lengths.sum() + (1 - alpha) * cross_entropy
 
-    def dev_accuracy(model, dev):
+    def dev_accuracy(model):
         return float((predict_proba(model, dev[0], max_length, device).argmax(1) == dev[1]).mean())
 
-    return train_supervised(model, train, dev, batch_loss, dev_accuracy, epochs, batch_size, lr,
-                            clip_norm, patience, max_length, seed, device, f"fine-tune α={alpha}",
-                            checkpoint)
+    return train_supervised(model, clipped_lengths(sentences, max_length), batch_loss,
+                            dev_accuracy, epochs, batch_size, lr, clip_norm, patience, seed,
+                            f"fine-tune α={alpha}", checkpoint)

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from models.greedy_rae import GreedyRAE, Trees, reference_tree
-from training.classifier import padded_batches, train_supervised
+from training.classifier import clipped_lengths, padded, padded_batches, train_supervised
 from training.early_stopping import Curve
 from training.resume import Checkpoint
 
@@ -42,18 +42,20 @@ def train_greedy(model: GreedyRAE, train: tuple[list[list[int]], np.ndarray],
                  batch_size: int, lr: float, clip_norm: float, patience: int, max_length: int,
                  seed: int, device: torch.device, checkpoint: Checkpoint | None = None) -> Curve:
     """Early stopping reads the dev accuracy of the node softmax on each sentence's root."""
+    sentences, labels = train[0], torch.as_tensor(train[1], device=device)
 
-    def batch_loss(model, ids, lengths, labels):
-        return node_loss(model, model(ids, lengths), labels, alpha)
+    def batch_loss(model, batch):
+        trees = model(*padded(sentences, batch, max_length, device))
+        return node_loss(model, trees, labels[torch.as_tensor(batch, device=device)], alpha)
 
-    def dev_accuracy(model, dev):
+    def dev_accuracy(model):
         top, _ = tree_features(model, dev[0], max_length, device)
         predicted = model.node_classifier(top).argmax(1).cpu().numpy()
         return float((predicted == dev[1]).mean())
 
-    return train_supervised(model, train, dev, batch_loss, dev_accuracy, epochs, batch_size, lr,
-                            clip_norm, patience, max_length, seed, device, f"greedy RAE α={alpha}",
-                            checkpoint)
+    return train_supervised(model, clipped_lengths(sentences, max_length), batch_loss,
+                            dev_accuracy, epochs, batch_size, lr, clip_norm, patience, seed,
+                            f"greedy RAE α={alpha}", checkpoint)
 
 
 def reference_node_loss(model: GreedyRAE, ids: list[int], label: int, alpha: float
