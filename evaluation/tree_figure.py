@@ -50,6 +50,10 @@ def tree_pairs(examples: list[dict], class_names: list[str], path: Path) -> None
     handles = [plt.Line2D([], [], marker="o", ls="", markerfacecolor=legend(
         i / max(len(class_names) - 1, 1)), markeredgecolor="black", label=name)
         for i, name in enumerate(class_names)]
-    figure.legend(handles=handles, loc="lower center", ncol=len(class_names), fontsize=8)
+    if any(c < 0 for example in examples for _, classes in example["trees"].values()
+           for c in classes):
+        handles.append(plt.Line2D([], [], marker="o", ls="", markerfacecolor="white",
+                                  markeredgecolor="black", label="no label (neutral)"))
+    figure.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8)
     figure.subplots_adjust(bottom=0.08)
     save(figure, path)
