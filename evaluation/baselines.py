@@ -51,30 +51,39 @@ class TfidfLogisticRegression:
 class NBSVM:
     """Binary n-gram indicators scaled by the naive-Bayes log-count ratio r, a linear SVM
     (squared hinge, L2, C=1) on them, and its weights interpolated towards their mean
-    magnitude: w' = (1 - beta) * mean|w| + beta * w. The paper's settings: alpha=1, beta=0.25."""
+    magnitude: w' = (1 - beta) * mean|w| + beta * w. The paper's settings: alpha=1, beta=0.25.
+    Two classes are one such problem, as in the paper; more classes are one problem per class
+    against the rest, and the highest score wins."""
 
     def __init__(self, alpha: float = 1.0, beta: float = 0.25, C: float = 1.0, max_n: int = 2):
         self.alpha, self.beta, self.C, self.max_n = alpha, beta, C, max_n
-
-    def _indicators(self, tokens: list[list[str]]) -> sp.csr_matrix:
-        return self.vectorizer_.transform(tokens)
 
     def fit(self, tokens: list[list[str]], y: np.ndarray) -> NBSVM:
         y = np.asarray(y)
         self.vectorizer_ = CountVectorizer(binary=True, **_ngram_options(self.max_n))
         x = self.vectorizer_.fit_transform(tokens)
-        p = self.alpha + np.asarray(x[y == 1].sum(0)).ravel()
-        q = self.alpha + np.asarray(x[y == 0].sum(0)).ravel()
-        self.r_ = np.log((p / p.sum()) / (q / q.sum()))
-        svm = LinearSVC(C=self.C, loss="squared_hinge").fit(x.multiply(self.r_).tocsr(), y)
-        w = svm.coef_.ravel()
-        self.coef_ = (1 - self.beta) * np.abs(w).mean() + self.beta * w
-        self.intercept_ = svm.intercept_[0]
+        self.classes_ = np.unique(y)
+        positives = self.classes_[1:] if len(self.classes_) == 2 else self.classes_
+        self.problems_ = [self._fit_binary(x, y == c) for c in positives]
         return self
 
+    def _fit_binary(self, x: sp.csr_matrix, positive: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, float]:
+        """-> (r, interpolated weights, intercept) for positive against the rest."""
+        p = self.alpha + np.asarray(x[positive].sum(0)).ravel()
+        q = self.alpha + np.asarray(x[~positive].sum(0)).ravel()
+        r = np.log((p / p.sum()) / (q / q.sum()))
+        svm = LinearSVC(C=self.C, loss="squared_hinge").fit(x.multiply(r).tocsr(),
+                                                            positive.astype(int))
+        w = svm.coef_.ravel()
+        return r, (1 - self.beta) * np.abs(w).mean() + self.beta * w, svm.intercept_[0]
+
     def predict(self, tokens: list[list[str]]) -> np.ndarray:
-        scores = self._indicators(tokens).multiply(self.r_).tocsr() @ self.coef_ + self.intercept_
-        return (scores > 0).astype(int)
+        x = self.vectorizer_.transform(tokens)
+        scores = np.column_stack([x.multiply(r).tocsr() @ w + b for r, w, b in self.problems_])
+        if len(self.classes_) == 2:
+            return self.classes_[(scores[:, 0] > 0).astype(int)]
+        return self.classes_[scores.argmax(1)]
 
 
 BASELINES = {
