@@ -46,8 +46,10 @@ def draw(run: Run, task: Task, path: Path) -> list[str]:
                                    [-1] * (2 * n - 1))
         parse_tree = SentenceTree(ids, task.children[i], task.node_labels[i])
         examples.append({"words": task.tokens[i], "trees": {
+            # The greedy RAE's softmax is trained on merges only, so its leaves stay grey.
             "greedy tree, greedy-rae's node softmax": (
-                greedy_tree.children, _classes(greedy.rae, greedy_tree, run.device)),
+                greedy_tree.children,
+                [-1] * n + _classes(greedy.rae, greedy_tree, run.device)[n:]),
             "parse tree, tree-rae's node softmax": (
                 parse_tree.children, _classes(parse, parse_tree, run.device)),
             "parse tree, treebank labels": (parse_tree.children, parse_tree.node_labels),
