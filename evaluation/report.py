@@ -54,7 +54,9 @@ PROTOCOLS = {
 REFERENCE_PROTOCOLS = {"mr": "10-fold CV", "sst2": "SST test split, root",
                        "sst5": "SST test split, root"}
 PHRASES = ("all phrases: every labelled node of the test trees (words included), predicted by "
-           "the node softmax; only the tree RAE predicts phrases. ")
+           "the node softmax; only the parse-tree RAEs predict phrases. tree-rae learns from "
+           "the label of every phrase and word, tree-rae-sentence from the sentence's label at "
+           "every internal node (greedy-rae's supervision, on the parse tree). ")
 
 
 def markdown(report: dict) -> str:

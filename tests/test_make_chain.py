@@ -96,11 +96,13 @@ def test_sst2_rows_phrases_and_tree_figure(chain, data_slice):
     assert report["dataset"] == "sst2" and report["protocol"] == "split"
     rows = {row["model"]: row for row in report["results"]}
     assert list(rows) == ["majority", "tfidf-lr", "nbsvm-bi", "linear-rae-frozen",
-                          "linear-rae-finetuned", "greedy-rae", "greedy-rae-top", "tree-rae"]
+                          "linear-rae-finetuned", "greedy-rae", "greedy-rae-top", "tree-rae",
+                          "tree-rae-sentence"]
     non_neutral_test_roots = 51  # of the slice's 60 test trees
     assert all(sum(map(sum, row["confusion"])) == non_neutral_test_roots for row in rows.values())
-    assert 0.0 <= rows["tree-rae"]["all_phrases"] <= 1.0
-    assert all(row["all_phrases"] is None for name, row in rows.items() if name != "tree-rae")
+    assert all(0.0 <= rows[name]["all_phrases"] <= 1.0 for name in ("tree-rae",
+                                                                    "tree-rae-sentence"))
+    assert all(row["all_phrases"] is None for name, row in rows.items() if "tree" not in name)
     assert {r["model"]: r["accuracy"] for r in report["references"]}["RNTN"] == 0.854
     assert len(report["tree_figure"]) == 4 and (report_dir / "trees.png").stat().st_size > 0
 

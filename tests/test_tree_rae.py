@@ -11,6 +11,7 @@ import torch
 from data.sst import parse_tree
 from models.greedy_rae import GreedyRAE, GreedyRAEConfig
 from models.tree_rae import SentenceTree, TreeBatch, encode_trees, reference_nodes
+from pipeline.classify_tree import sentence_labelled
 from training.tree import tree_loss
 
 CPU = torch.device("cpu")
@@ -90,3 +91,9 @@ def test_tree_loss_equals_the_reference_loss():
     reference = 0.3 * torch.stack(errors).mean() + 0.7 * torch.nn.functional.cross_entropy(
         logits, labels[labels >= 0])
     assert torch.allclose(batched, reference, atol=1e-6)
+
+
+def test_sentence_labels_go_on_internal_nodes_only():
+    tree = SentenceTree([5, 6, 7], [(1, 2), (0, 3)], [2, 3, 4, 3, 1])
+    [relabelled] = sentence_labelled([tree], np.array([0]))
+    assert relabelled.node_labels == [-1, -1, -1, 0, 0] and relabelled.children == tree.children
