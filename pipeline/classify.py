@@ -9,10 +9,12 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
 import torch
+from torch import nn
 
 from data.vocab import Vocabulary
 from models.tree_rae import SentenceTree
@@ -30,8 +32,9 @@ from pipeline.tasks import Task, classify_target, load_task
 
 @dataclass(frozen=True)
 class Family:
-    train_fold: object  # (pretrained, run, parts, classes, fold_seed, checkpoint) -> rows, state
-    build_model: object  # (config dict, vocabulary size, classes) -> the module predict loads
+    # (pretrained, run, parts, classes, fold_seed, checkpoint) -> (rows, state predict loads)
+    train_fold: Callable[..., tuple[dict, dict]]
+    build_model: Callable[[dict, int, int], nn.Module]  # (config, vocabulary size, classes)
     needs_trees: bool = False  # trains on SentenceTrees instead of word-id lists
 
 

@@ -107,12 +107,15 @@ def test_sst2_rows_phrases_and_tree_figure(chain, data_slice):
     assert len(report["tree_figure"]) == 4 and (report_dir / "trees.png").stat().st_size > 0
 
 
-def test_sst_has_no_cross_validation(chain, data_slice):
+def test_sst_has_no_cross_validation_and_mr_no_parse_trees(chain, data_slice):
     result = make("classify", workdir=chain, data=data_slice,
                   extra=["DATASET=sst5", "PROTOCOL=cv10", "MODEL=tree"])
     assert result.returncode != 0
     assert "error: sst5 has its standard train/dev/test split only" in result.stderr
     assert "Traceback" not in result.stderr
+    result = make("classify", workdir=chain, data=data_slice, extra=["MODEL=tree"])
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "error: MODEL=tree follows parse trees, and mr has none" in result.stderr
 
 
 def test_cv10_runs_ten_folds(chain, data_slice):

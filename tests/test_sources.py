@@ -5,6 +5,7 @@ import pytest
 
 from data import sources
 from data.sources import DataUnavailable, load_movie_reviews, load_mr, read_lines
+from data.sst import load_sst
 
 
 def test_lines_split_on_newline_only_and_bad_lines_are_counted():
@@ -57,7 +58,7 @@ def test_offline_without_data_dir_fails_fast_naming_the_variable(monkeypatch):
 
     monkeypatch.delenv("RAE_DATA_DIR", raising=False)
     monkeypatch.setattr(socket, "create_connection", unreachable)
-    for load in (load_mr, load_movie_reviews):
+    for load in (load_mr, load_movie_reviews, load_sst):
         with pytest.raises(DataUnavailable, match="RAE_DATA_DIR") as error:
             load()
         assert "\n" not in str(error.value)
@@ -74,3 +75,22 @@ def test_empty_files_and_repeated_lines(tmp_path, monkeypatch):
     mr = load_mr()
     assert mr.texts == ["fun .", "fun .", "dull ."]
     assert mr.dropped == {"undecodable": 1, "repeated (kept)": 1}
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "test.txt is missing"),
+    (b"(3 (2 a) (4 good)\n", "test line 1 is not a labelled PTB tree"),
+    (b"(7 (2 a) (4 good))\n", "test line 1 is not a labelled PTB tree .sentiment label 7"),
+    (b"(3 (2 a) (4 g\xffood))\n", "test.txt is not UTF-8"),
+    (b"\n\n", "the test split holds no trees"),
+])
+def test_bad_sst_files_are_one_line_errors(tmp_path, monkeypatch, content, message):
+    monkeypatch.setenv("RAE_DATA_DIR", str(tmp_path))
+    (tmp_path / "sst").mkdir()
+    for split in ("train", "dev"):
+        (tmp_path / "sst" / f"{split}.txt").write_text("(3 (2 a) (4 good))\n")
+    if content is not None:
+        (tmp_path / "sst" / "test.txt").write_bytes(content)
+    with pytest.raises(DataUnavailable, match=message) as error:
+        load_sst()
+    assert "\n" not in str(error.value)
