@@ -6,7 +6,9 @@ lengths follow MR's (mean about 22 tokens), with one optimiser step per batch or
   one time step at a time); its arithmetic rate is compared with this machine's measured
   float32 matmul peak;
 - greedy tree RAE semi-supervised training as `make classify MODEL=greedy` runs it, against
-  reference_tree (one sentence, Python lists, every candidate pair scored one by one).
+  reference_tree (one sentence, Python lists, every candidate pair scored one by one);
+- parse-tree RAE training as `make classify MODEL=tree` runs it (level by level), against
+  reference_tree_loss (one tree, composed recursively); the trees are the greedy RAE's.
 """
 
 from __future__ import annotations
@@ -19,14 +21,16 @@ import numpy as np
 import torch
 
 from data.batching import length_batches, pad
-from models.greedy_rae import GreedyRAE, GreedyRAEConfig
+from models.greedy_rae import GreedyRAE, GreedyRAEConfig, merge_children
 from models.linear_rae import reference_scan
+from models.tree_rae import SentenceTree, TreeBatch
 from models.word_rae import WordRAE
 from pipeline.artifacts import save_json
 from pipeline.options import Run, add_common
 from pipeline.provenance import provenance
 from training.greedy import node_loss, reference_node_loss
 from training.rae_pretrain import mean_token_error
+from training.tree import reference_tree_loss, tree_loss
 
 VOCAB = 20_000
 SENTENCES = 4096
@@ -120,6 +124,39 @@ def greedy_reference_sentences_per_second(model: GreedyRAE, sentences: list[list
     return _throughput(list(range(len(sentences))), step, optimizer, device)
 
 
+def tree_sentences_per_second(model: GreedyRAE, trees: list[SentenceTree], batch_size: int,
+                              alpha: float, device: torch.device) -> float:
+    def step(batch):
+        return tree_loss(model, TreeBatch.build([trees[j] for j in batch], device), alpha), \
+            len(batch)
+
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    batches = _length_batches([tree.ids for tree in trees], batch_size)
+    return _throughput(batches, step, optimizer, device)
+
+
+def tree_reference_sentences_per_second(model: GreedyRAE, trees: list[SentenceTree],
+                                        alpha: float, device: torch.device) -> float:
+    def step(tree):
+        return reference_tree_loss(model, tree, alpha), 1
+
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    return _throughput(trees, step, optimizer, device)
+
+
+@torch.no_grad()
+def greedy_trees(model: GreedyRAE, sentences: list[list[int]], device: torch.device
+                 ) -> list[SentenceTree]:
+    """The greedy RAE's trees of the sentences, every node labelled (like SST's)."""
+    trees = []
+    for sentence in sentences:
+        built = model(*(t.to(device) for t in pad([sentence])))
+        n = len(sentence)
+        trees.append(SentenceTree(sentence, merge_children(n, built.merges[0, : n - 1].tolist()),
+                                  [n % 2] * (2 * n - 1)))
+    return trees
+
+
 def run(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
     d, h = run.config.embeddings.dim, run.config.rae.hidden
@@ -166,11 +203,24 @@ def run(args: argparse.Namespace) -> None:
         "greedy_batch_size": g.batch_size,
         "greedy_peak_rss_mb_after_each_pass": peak_rss_mb,
     })
+    t = run.config.tree
+    trees = greedy_trees(greedy, sentences[:1024], run.device)
+    tree_batched = tree_sentences_per_second(greedy, trees, t.batch_size, t.alphas[0],
+                                             run.device)
+    tree_reference = tree_reference_sentences_per_second(
+        greedy, trees[:GREEDY_REFERENCE_SENTENCES * 4], t.alphas[0], run.device)
+    result.update({
+        "tree_rae_train_sentences_per_s": tree_batched,
+        "tree_reference_sentences_per_s": tree_reference,
+        "tree_speedup": tree_batched / tree_reference,
+        "tree_batch_size": t.batch_size,
+    })
     path = run.layout.reports / "bench.json"
     save_json(result, path)
     print(f"batched {batched:,.0f} tokens/s, naive scan {naive:,.0f} tokens/s "
           f"({batched / naive:.0f}x); {achieved:.1f} GFLOP/s = {100 * achieved / peak:.1f}% of "
           f"the measured matmul peak ({peak:.0f} GFLOP/s)")
     print(f"greedy RAE: batched {greedy_batched:,.1f} sentences/s, reference "
-          f"{greedy_reference:,.1f} sentences/s ({greedy_batched / greedy_reference:.0f}x) "
-          f"-> {path}")
+          f"{greedy_reference:,.1f} sentences/s ({greedy_batched / greedy_reference:.0f}x)")
+    print(f"parse-tree RAE: batched {tree_batched:,.1f} sentences/s, reference "
+          f"{tree_reference:,.1f} sentences/s ({tree_batched / tree_reference:.0f}x) -> {path}")

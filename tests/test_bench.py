@@ -25,3 +25,14 @@ def test_greedy_timers_report_positive_rates():
     assert bench.greedy_sentences_per_second(model, SENTENCES, 4, 0.2, CPU) > 0
     assert bench.greedy_reference_sentences_per_second(model, SENTENCES[:5], 0.2, CPU) > 0
     assert bench.matmul_peak_gflops(CPU, size=64, repeats=2) > 0
+
+
+def test_tree_timers_train_on_the_greedy_trees():
+    torch.manual_seed(0)
+    model = GreedyRAE(GreedyRAEConfig(vocab_size=12, dim=4))
+    trees = bench.greedy_trees(model, SENTENCES, CPU)
+    assert [len(t.children) for t in trees[:5]] == [2, 1, 3, 1, 2]
+    before = model.compose.weight.detach().clone()
+    assert bench.tree_sentences_per_second(model, trees, 4, 0.2, CPU) > 0
+    assert bench.tree_reference_sentences_per_second(model, trees[:5], 0.2, CPU) > 0
+    assert not torch.equal(before, model.compose.weight)

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from models.greedy_rae import GreedyRAE
-from models.tree_rae import SentenceTree, TreeBatch, encode_trees
+from models.tree_rae import SentenceTree, TreeBatch, encode_trees, reference_nodes
 from training.classifier import train_supervised
 from training.early_stopping import Curve
 from training.resume import Checkpoint
@@ -61,3 +61,15 @@ def train_tree(model: GreedyRAE, train: list[SentenceTree], dev: tuple[list[Sent
     return train_supervised(model, [len(tree.ids) for tree in train], batch_loss, dev_accuracy,
                             epochs, batch_size, lr, clip_norm, patience, seed,
                             f"tree RAE α={alpha}", checkpoint)
+
+
+def reference_tree_loss(model: GreedyRAE, tree: SentenceTree, alpha: float) -> torch.Tensor:
+    """tree_loss for one tree from the recursive reference_nodes (no dropout): the slow,
+    obviously right version."""
+    vectors, errors = reference_nodes(model, tree)
+    labels = torch.tensor(tree.node_labels, device=vectors[0].device)
+    labelled = labels >= 0
+    cross_entropy = F.cross_entropy(model.node_classifier(torch.stack(vectors)[labelled]),
+                                    labels[labelled])
+    reconstruction = torch.stack(errors).mean() if errors else 0.0
+    return alpha * reconstruction + (1 - alpha) * cross_entropy
