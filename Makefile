@@ -4,7 +4,7 @@
 CONFIG   ?= configs/default.toml## TOML settings; unknown keys or bad values stop the run
 DATASET  ?= mr## mr, sst2 or sst5 (SST: its standard split, PROTOCOL=split)
 PROTOCOL ?= split## split (80/10/10) or cv10 (stratified 10-fold CV; MR only)
-MODEL    ?= $(if $(filter mr,$(DATASET)),linear,all)## RAEs: linear, greedy, greedy-random, tree or all
+MODEL    ?=## RAEs: linear, greedy, greedy-random, tree or all (empty: linear on MR, all on SST)
 SEED     ?= 0## seeds folds, initialisation and data order
 DEVICE   ?= auto## auto, cpu or cuda
 BUILD    ?= build## where artifacts go (git-ignored)
@@ -23,7 +23,8 @@ LABELED  := $(BUILD)/data/$(if $(filter mr,$(DATASET)),mr,sst).json
 UNLABELED := $(BUILD)/data/unlabeled.json
 PRETRAIN := $(RUN)/pretrain.pt
 ALL      := $(if $(filter mr,$(DATASET)),linear greedy greedy-random,linear greedy tree)
-FAMILIES := $(if $(filter all,$(MODEL)),$(ALL),$(MODEL))
+MODELS   := $(or $(MODEL),$(if $(filter mr,$(DATASET)),linear,all))
+FAMILIES := $(if $(filter all,$(MODELS)),$(ALL),$(MODELS))
 CLASSIFY := $(foreach f,$(FAMILIES),$(RUN)/classify-$(f)-$(TASK).pt)
 REPORT   := $(REPORTS)/$(TASK)/accuracy.json
 # Which run the report was last made from: switching CONFIG, SEED or MODEL rewrites
@@ -74,10 +75,10 @@ eval: $(REPORT) ## baselines, metrics and figures -> reports/DATASET-PROTOCOL/
 
 $(REPORT_SOURCE): FORCE
 	@mkdir -p $(@D)
-	@echo '$(RUN) $(MODEL)' | cmp -s - $@ || echo '$(RUN) $(MODEL)' > $@
+	@echo '$(RUN) $(MODELS)' | cmp -s - $@ || echo '$(RUN) $(MODELS)' > $@
 
 $(REPORT): $(CLASSIFY) $(REPORT_SOURCE)
-	$(STAGE) eval $(ARGS) --dataset $(DATASET) --protocol $(PROTOCOL) --model $(MODEL)
+	$(STAGE) eval $(ARGS) --dataset $(DATASET) --protocol $(PROTOCOL) --model $(MODELS)
 
 predict: $(RUN)/model-linear-$(TASK).pt ## classify TEXT (or stdin lines) with the trained model
 	$(STAGE) predict $(ARGS) --dataset $(DATASET) --protocol $(PROTOCOL) $(if $(TEXT),"$(TEXT)")
