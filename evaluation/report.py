@@ -53,8 +53,10 @@ PROTOCOLS = {
 }
 REFERENCE_PROTOCOLS = {"mr": "10-fold CV", "sst2": "SST test split, root",
                        "sst5": "SST test split, root"}
-PHRASES = ("all phrases: every labelled node of the test trees (words included), predicted by "
-           "the node softmax; only the parse-tree RAEs predict phrases. tree-rae learns from "
+PHRASES = ("all phrases: every labelled node of the test trees (words included). The parse-tree "
+           "RAEs predict each node with their node softmax; the baselines, "
+           "linear-rae-finetuned and greedy-rae classify each phrase's words as a text of its "
+           "own; rows whose model is not kept have none. tree-rae learns from "
            "the label of every phrase and word, tree-rae-sentence from the sentence's label at "
            "every internal node (greedy-rae's supervision, on the parse tree). ")
 

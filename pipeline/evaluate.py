@@ -28,8 +28,11 @@ from pipeline.artifacts import (
 from pipeline.classify import FAMILIES, load_pretrained
 from pipeline.locks import exclusive
 from pipeline.options import Run, add_common
+from pipeline.phrases import SAVED_ROW, phrase_accuracy
+from pipeline.predict import load_model
 from pipeline.provenance import provenance
 from pipeline.tasks import Task, classify_target, load_task
+from training.classifier import predict_proba
 
 UNROLL_POSITIONS = 10
 # --model all: every family that applies to the dataset
@@ -47,17 +50,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="which RAEs' rows to report beside the baselines (default: linear)")
 
 
-def _baseline_rows(tokens: list[list[str]], labels: np.ndarray, folds) -> list[dict]:
-    rows = []
+def _baseline_rows(task: Task) -> list[dict]:
+    tokens, labels, rows = task.tokens, task.labels, []
     for name, estimator in BASELINES.items():
         start, predictions = time.perf_counter(), []
-        for fold in folds:
+        for fold in task.folds:
             train = np.concatenate([fold.train, fold.dev])
             model = estimator().fit([tokens[i] for i in train], labels[train])
             predictions.append(model.predict([tokens[i] for i in fold.test]))
-        rows.append({"model": name, "predictions": predictions,
-                     "seconds": time.perf_counter() - start})
+        row = {"model": name, "predictions": predictions}
+        if task.children is not None:
+            row["all_phrases"] = phrase_accuracy(model.predict, task)
+        rows.append({**row, "seconds": time.perf_counter() - start})
     return rows
+
+
+def _saved_model_phrase_accuracy(run: Run, task: Task, family: str) -> float:
+    """All-phrase accuracy of the model classify saved for the family (SST has one fold)."""
+    model, vocab, _, max_length = load_model(
+        run.layout.model(family, task.name), family,
+        classify_target(task.dataset, task.protocol, family))
+    model.to(run.device)
+
+    def predict(phrases):
+        ids = [vocab.encode(words) for words in phrases]
+        return predict_proba(model, ids, max_length, run.device).argmax(1)
+
+    return phrase_accuracy(predict, task)
 
 
 def _rae_rows(classified: dict, task: Task) -> list[dict]:
@@ -112,9 +131,12 @@ def _evaluate(run: Run, task: Task, families: tuple[str, ...]) -> None:
                   for family in families}
 
     start = time.perf_counter()
-    rows = _baseline_rows(task.tokens, labels, folds)
+    rows = _baseline_rows(task)
     for family in families:
         rows += _rae_rows(classified[family], task)
+        saved = [row for row in rows if row["model"] == SAVED_ROW.get(family)]
+        if task.children is not None and saved:
+            saved[0]["all_phrases"] = _saved_model_phrase_accuracy(run, task, family)
     truth = [labels[f.test] for f in folds]
     results = [{"model": row["model"], **summarise(truth, row["predictions"], task.class_names),
                 "all_phrases": row.get("all_phrases"), "seconds": row["seconds"]}

@@ -1,0 +1,40 @@
+"""All-phrase accuracy on SST for models that read text, not trees: every labelled node of
+the test trees is classified as a text of its own (the words under it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from pipeline.tasks import Task
+
+# family -> the row whose model `classify` saves (the one predict loads)
+SAVED_ROW = {"linear": "linear-rae-finetuned", "greedy": "greedy-rae",
+             "greedy-random": "greedy-rae-random"}
+
+
+def labelled_phrases(task: Task) -> tuple[list[list[str]], np.ndarray]:
+    """(words under each labelled node, its class), test trees in order, nodes in node order
+    (the order tree-rae's node predictions come in)."""
+    phrases, labels = [], []
+    for i in task.folds[0].test:
+        words = task.tokens[i]
+        spans = [(k, k + 1) for k in range(len(words))]
+        spans += [(0, 0)] * len(task.children[i])
+        for j, (left, right) in enumerate(task.children[i], start=len(words)):
+            spans[j] = (spans[left][0], spans[right][1])
+        for (start, end), label in zip(spans, task.node_labels[i], strict=True):
+            if label >= 0:
+                phrases.append(words[start:end])
+                labels.append(label)
+    return phrases, np.asarray(labels)
+
+
+def phrase_accuracy(predict: Callable[[list[list[str]]], np.ndarray], task: Task) -> float:
+    """Accuracy of predict(token lists) -> classes over the test phrases; a phrase that occurs
+    many times (a frequent word, say) is predicted once."""
+    phrases, labels = labelled_phrases(task)
+    unique = {tuple(p): k for k, p in enumerate(dict.fromkeys(map(tuple, phrases)))}
+    predicted = np.asarray(predict([list(p) for p in unique]))
+    return float((predicted[[unique[tuple(p)] for p in phrases]] == labels).mean())
