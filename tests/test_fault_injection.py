@@ -91,10 +91,9 @@ def test_killed_classify_resumes_to_the_same_predictions(prepared, data_slice, t
     _kill_once_saved(process, checkpoint, "fold0/fine-tune α=0.5")  # the second alpha
     stdout = _finish(_stage("classify", workdir, data_slice, "--checkpoint-every", "0"))
     assert f"resuming from {checkpoint}" in stdout
-    expected = torch.load(prepared / "build" / RUN / "classify-linear-mr-split.pt",
-                          weights_only=True)
-    resumed = torch.load(workdir / "build" / RUN / "classify-linear-mr-split.pt",
-                         weights_only=True)
+    artifact = Path("build") / RUN / "classify-linear-mr-split.pt"
+    expected = torch.load(prepared / artifact, weights_only=True)
+    resumed = torch.load(workdir / artifact, weights_only=True)
     for name, row in expected["folds"][0]["models"].items():
         assert torch.equal(resumed["folds"][0]["models"][name]["probs"], row["probs"])
         assert resumed["folds"][0]["models"][name]["curve"] == row["curve"]
