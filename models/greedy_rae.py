@@ -102,6 +102,13 @@ class GreedyRAE(nn.Module):
             counts = torch.where(keep, shifted_counts, counts[:, :-1])
         return self._collect(leaves, lengths, merges, parents, errors, actives, nodes[:, 0])
 
+    @torch.no_grad()
+    def tree_children(self, ids: list[int]) -> list[tuple[int, int]]:
+        """The greedy tree of one sentence, as children per new node (see merge_children)."""
+        device = self.embeddings.weight.device
+        trees = self(torch.tensor([ids], device=device), torch.tensor([len(ids)], device=device))
+        return merge_children(len(ids), trees.merges[0].tolist())
+
     def _collect(self, leaves, lengths, merges, parents, errors, actives, top) -> Trees:
         batch, steps, dim = leaves.shape
         if steps == 1:  # only one-word sentences: no merges at all

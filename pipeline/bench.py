@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from data.batching import length_batches, pad
-from models.greedy_rae import GreedyRAE, GreedyRAEConfig, merge_children
+from models.greedy_rae import GreedyRAE, GreedyRAEConfig
 from models.linear_rae import reference_scan
 from models.tree_rae import SentenceTree, TreeBatch
 from models.word_rae import WordRAE
@@ -144,17 +144,10 @@ def tree_reference_sentences_per_second(model: GreedyRAE, trees: list[SentenceTr
     return _throughput(trees, step, optimizer, device)
 
 
-@torch.no_grad()
-def greedy_trees(model: GreedyRAE, sentences: list[list[int]], device: torch.device
-                 ) -> list[SentenceTree]:
+def greedy_trees(model: GreedyRAE, sentences: list[list[int]]) -> list[SentenceTree]:
     """The greedy RAE's trees of the sentences, every node labelled (like SST's)."""
-    trees = []
-    for sentence in sentences:
-        built = model(*(t.to(device) for t in pad([sentence])))
-        n = len(sentence)
-        trees.append(SentenceTree(sentence, merge_children(n, built.merges[0, : n - 1].tolist()),
-                                  [n % 2] * (2 * n - 1)))
-    return trees
+    return [SentenceTree(sentence, model.tree_children(sentence), [len(sentence) % 2]
+                         * (2 * len(sentence) - 1)) for sentence in sentences]
 
 
 def run(args: argparse.Namespace) -> None:
@@ -204,7 +197,7 @@ def run(args: argparse.Namespace) -> None:
         "greedy_peak_rss_mb_after_each_pass": peak_rss_mb,
     })
     t = run.config.tree
-    trees = greedy_trees(greedy, sentences[:1024], run.device)
+    trees = greedy_trees(greedy, sentences[:1024])
     tree_batched = tree_sentences_per_second(greedy, trees, t.batch_size, t.alphas[0],
                                              run.device)
     tree_reference = tree_reference_sentences_per_second(

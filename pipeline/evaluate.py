@@ -28,7 +28,7 @@ from pipeline.artifacts import (
 from pipeline.classify import FAMILIES, load_pretrained
 from pipeline.locks import exclusive
 from pipeline.options import Run, add_common
-from pipeline.phrases import SAVED_ROW, phrase_accuracy
+from pipeline.phrases import SAVED_ROW, node_accuracy, phrase_accuracy
 from pipeline.predict import load_model
 from pipeline.provenance import provenance
 from pipeline.tasks import Task, classify_target, load_task
@@ -87,17 +87,10 @@ def _rae_rows(classified: dict, task: Task) -> list[dict]:
                "predictions": [f["models"][name]["probs"].argmax(1).numpy() for f in folds],
                "seconds": sum(f["models"][name]["seconds"] for f in folds)}
         if "node_predictions" in folds[0]["models"][name]:
-            row["all_phrases"] = _phrase_accuracy(task, folds[0]["models"][name])
+            row["all_phrases"] = node_accuracy(task,
+                                               folds[0]["models"][name]["node_predictions"])
         rows.append(row)
     return rows
-
-
-def _phrase_accuracy(task: Task, row: dict) -> float:
-    """Share of the test trees' labelled nodes (phrases and words) whose class is right."""
-    truth = np.concatenate([task.node_labels[i] for i in task.folds[0].test])
-    predicted = row["node_predictions"].numpy()
-    labelled = truth >= 0
-    return float((predicted[labelled] == truth[labelled]).mean())
 
 
 def _load_classified(run: Run, family: str, task: Task, pretrained: dict) -> dict:

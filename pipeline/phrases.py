@@ -1,5 +1,6 @@
-"""All-phrase accuracy on SST for models that read text, not trees: every labelled node of
-the test trees is classified as a text of its own (the words under it)."""
+"""All-phrase accuracy on SST: the share of the test trees' labelled nodes (phrases and words)
+whose class is right. Models that follow the trees predict every node in place; models that
+read text classify each node's words as a text of their own."""
 
 from __future__ import annotations
 
@@ -38,3 +39,10 @@ def phrase_accuracy(predict: Callable[[list[list[str]]], np.ndarray], task: Task
     unique = {tuple(p): k for k, p in enumerate(dict.fromkeys(map(tuple, phrases)))}
     predicted = np.asarray(predict([list(p) for p in unique]))
     return float((predicted[[unique[tuple(p)] for p in phrases]] == labels).mean())
+
+
+def node_accuracy(task: Task, node_predictions: np.ndarray) -> float:
+    """Accuracy of a class for every node of the test trees, in node order (tree-rae's)."""
+    truth = np.concatenate([task.node_labels[i] for i in task.folds[0].test])
+    labelled = truth >= 0
+    return float((np.asarray(node_predictions)[labelled] == truth[labelled]).mean())

@@ -8,10 +8,8 @@ from pathlib import Path
 
 import torch
 
-from data.batching import pad
 from data.vocab import Vocabulary
 from evaluation.tree_figure import tree_pairs
-from models.greedy_rae import merge_children
 from models.tree_rae import SentenceTree
 from pipeline.options import Run
 from pipeline.predict import load_model
@@ -41,9 +39,7 @@ def draw(run: Run, task: Task, path: Path) -> list[str]:
     picked, examples = pick_sentences(task), []
     for i in picked:
         ids, n = vocab.encode(task.tokens[i]), len(task.tokens[i])
-        built = greedy.rae(*(t.to(run.device) for t in pad([ids])))
-        greedy_tree = SentenceTree(ids, merge_children(n, built.merges[0, : n - 1].tolist()),
-                                   [-1] * (2 * n - 1))
+        greedy_tree = SentenceTree(ids, greedy.rae.tree_children(ids), [-1] * (2 * n - 1))
         parse_tree = SentenceTree(ids, task.children[i], task.node_labels[i])
         examples.append({"words": task.tokens[i], "trees": {
             # The greedy RAE's softmax is trained on merges only, so its leaves stay grey.

@@ -30,7 +30,7 @@ def test_greedy_timers_report_positive_rates():
 def test_tree_timers_train_on_the_greedy_trees():
     torch.manual_seed(0)
     model = GreedyRAE(GreedyRAEConfig(vocab_size=12, dim=4))
-    trees = bench.greedy_trees(model, SENTENCES, CPU)
+    trees = bench.greedy_trees(model, SENTENCES)
     assert [len(t.children) for t in trees[:5]] == [2, 1, 3, 1, 2]
     before = model.compose.weight.detach().clone()
     assert bench.tree_sentences_per_second(model, trees, 4, 0.2, CPU) > 0

@@ -4,7 +4,7 @@ from data.batching import pad
 from data.sources import load_mr
 from data.tokenize import tokenize
 from data.vocab import Vocabulary
-from models.greedy_rae import GreedyRAE, GreedyRAEConfig, reference_tree
+from models.greedy_rae import GreedyRAE, GreedyRAEConfig, merge_children, reference_tree
 from training.greedy import node_loss, reference_node_loss
 
 
@@ -68,3 +68,12 @@ def test_batched_node_loss_equals_the_reference():
     expected = sum(reference_node_loss(model, s, int(y), 0.3) * (len(s) - 1)
                    for s, y in zip(sentences, labels, strict=True)) / merges
     assert torch.allclose(batched, expected)
+
+
+def test_one_sentence_tree_children_replay_the_reference_merges():
+    torch.manual_seed(3)
+    model = GreedyRAE(GreedyRAEConfig(vocab_size=20, dim=5))
+    for ids in ([4], [4, 7], [2, 9, 3, 3, 11, 5, 8]):
+        merges, _, _ = reference_tree(model, ids)
+        assert model.tree_children(ids) == merge_children(len(ids), merges)
+    assert merge_children(3, [1, 0]) == [(1, 2), (0, 3)]

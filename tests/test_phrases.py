@@ -3,7 +3,7 @@
 import numpy as np
 
 from data.splits import Fold
-from pipeline.phrases import labelled_phrases, phrase_accuracy
+from pipeline.phrases import labelled_phrases, node_accuracy, phrase_accuracy
 from pipeline.tasks import Task
 
 
@@ -31,3 +31,9 @@ def test_each_distinct_phrase_is_predicted_once():
 
     assert phrase_accuracy(predict, _task()) == 1.0
     assert len(seen) == 3
+
+
+def test_node_accuracy_counts_labelled_test_nodes_only():
+    # Nodes 0-1 are unlabelled: whatever is predicted there does not count.
+    assert node_accuracy(_task(), np.array([0, 0, 1, 1, 0])) == 1.0
+    assert node_accuracy(_task(), np.array([1, 1, 1, 0, 0])) == 2 / 3
