@@ -4,7 +4,7 @@
 CONFIG   ?= configs/default.toml## TOML settings; unknown keys or bad values stop the run
 DATASET  ?= mr## mr, sst2 or sst5 (SST: its standard split, PROTOCOL=split)
 PROTOCOL ?= split## split (80/10/10) or cv10 (stratified 10-fold CV; MR only)
-MODEL    ?=## RAEs: linear, greedy, greedy-random, tree or all (empty: linear on MR, all on SST)
+MODEL    ?=## a family below, or all (empty: linear on MR, all on SST)
 SEED     ?= 0## seeds folds, initialisation and data order
 DEVICE   ?= auto## auto, cpu or cuda
 BUILD    ?= build## where artifacts go (git-ignored)
@@ -16,13 +16,21 @@ VENV     ?= .venv
 
 PY    ?= $(VENV)/bin/python
 SETUP ?= $(VENV)/.installed
-# Same layout as pipeline/paths.py.
+# The RAE families (pipeline/families/) and the data sets MODEL=all runs each on, one line a
+# family; tests/pipeline/test_families.py checks that these lines and the registry agree.
+FAMILY.linear        := mr sst2 sst5
+FAMILY.greedy        := mr sst2 sst5
+FAMILY.greedy-random := mr
+FAMILY.tree          := sst2 sst5
+
+# Same layout as pipeline/infra/paths.py.
 RUN      := $(BUILD)/$(basename $(notdir $(CONFIG)))-seed$(SEED)
 TASK     := $(DATASET)-$(PROTOCOL)
 LABELED  := $(BUILD)/data/$(if $(filter mr,$(DATASET)),mr,sst).json
 UNLABELED := $(BUILD)/data/unlabeled.json
 PRETRAIN := $(RUN)/pretrain.pt
-ALL      := $(if $(filter mr,$(DATASET)),linear greedy greedy-random,linear greedy tree)
+FAMILY_NAMES := $(sort $(patsubst FAMILY.%,%,$(filter FAMILY.%,$(.VARIABLES))))
+ALL      := $(foreach f,$(FAMILY_NAMES),$(if $(filter $(DATASET),$(FAMILY.$(f))),$(f)))
 MODELS   := $(or $(MODEL),$(if $(filter mr,$(DATASET)),linear,all))
 FAMILIES := $(if $(filter all,$(MODELS)),$(ALL),$(MODELS))
 CLASSIFY := $(foreach f,$(FAMILIES),$(RUN)/classify-$(f)-$(TASK).pt)
@@ -36,13 +44,15 @@ ARGS = --config $(CONFIG) --seed $(SEED) --device $(DEVICE) --build $(BUILD) --r
 STAGE = $(PY) -m pipeline
 
 .DEFAULT_GOAL := help
-.PHONY: help install prepare pretrain classify eval predict toy bench test clean FORCE
+.PHONY: help install prepare pretrain classify eval predict toy bench test test-fast clean FORCE
 
 help: ## list targets and variables
 	@echo "Targets:"
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  \1\t/' | expand -t 12
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 12
 	@echo "Variables (default):"
 	@grep -E '^[A-Z]+ +\?=.*## ' $(MAKEFILE_LIST) | sed -E 's/^([A-Z]+) +\?= *([^#]*)## /  \1=\2\t/' | expand -t 34
+	@echo "Families (MODEL=...; the data sets MODEL=all runs them on):"
+	@$(foreach f,$(sort $(FAMILY_NAMES)),printf '  %-16s%s\n' '$(f)' '$(FAMILY.$(f))';)
 
 install: $(SETUP) ## create .venv and install the project (editable)
 
@@ -83,7 +93,7 @@ $(REPORT): $(CLASSIFY) $(REPORT_SOURCE)
 predict: $(RUN)/model-linear-$(TASK).pt ## classify TEXT (or stdin lines) with the trained model
 	$(STAGE) predict $(ARGS) --dataset $(DATASET) --protocol $(PROTOCOL) $(if $(TEXT),"$(TEXT)")
 
-toy: $(REPORTS)/toy/toy.json ## the seed's one-hot toy, two recipes, recall sweep -> reports/toy/
+toy: $(REPORTS)/toy/toy.json ## the original one-hot toy, two recipes, recall sweep -> reports/toy/
 
 $(REPORTS)/toy/toy.json: $(SETUP) models/linear_rae.py training/toy.py pipeline/toy.py
 	$(STAGE) toy --seed $(SEED) --reports $(REPORTS)
@@ -94,6 +104,10 @@ bench: $(SETUP) ## measure training speed -> reports/bench.json
 test: $(VENV)/.installed-dev ## lint, unit and integration tests
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q
+
+test-fast: $(VENV)/.installed-dev ## lint and the unit tests only (under a minute)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -q -m "not slow and not integration"
 
 clean: ## delete build/ and reports/
 	rm -rf $(BUILD) $(REPORTS)

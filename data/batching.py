@@ -34,3 +34,22 @@ def length_batches(lengths: list[int], batch_size: int, rng: np.random.Generator
     if rng is not None:
         batches = [batches[i] for i in rng.permutation(len(batches))]
     yield from batches
+
+
+def clipped_lengths(sentences: list[list[int]], max_length: int) -> list[int]:
+    """Lengths as pad() makes them: at most max_length, and an empty sentence is one <unk>."""
+    return [min(len(s), max_length) or 1 for s in sentences]
+
+
+def padded(sentences: list[list[int]], batch: np.ndarray, max_length: int, device: torch.device
+           ) -> tuple[torch.Tensor, torch.Tensor]:
+    """(ids, lengths) of the batch's sentences, on the device."""
+    ids, lengths = pad([sentences[i] for i in batch], max_length)
+    return ids.to(device), lengths.to(device)
+
+
+def padded_batches(sentences: list[list[int]], batch_size: int, max_length: int,
+                   device: torch.device) -> Iterator[tuple[np.ndarray, torch.Tensor, torch.Tensor]]:
+    """(indices, ids, lengths) batches of similar length, in a fixed order (for evaluation)."""
+    for batch in length_batches(clipped_lengths(sentences, max_length), batch_size, None):
+        yield batch, *padded(sentences, batch, max_length, device)

@@ -25,13 +25,17 @@ class DataUnavailable(RuntimeError):
 
 
 @dataclass
-class LabeledText:
-    """Sentences with 0/1 labels, plus what was dropped while reading them."""
+class Sentences:
+    """Sentences, one per line of the source, plus what was dropped while reading them."""
 
     texts: list[str]
-    labels: list[int]
     source: str
     dropped: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class LabeledText(Sentences):
+    labels: list[int] = field(default_factory=list)  # 0/1, one per sentence
 
 
 def data_dir() -> Path | None:
@@ -78,7 +82,7 @@ def _mr_from_folder(folder: Path) -> LabeledText:
         lines = read_lines(path.read_bytes(), MR_ENCODING, dropped)
         texts += lines
         labels += [label] * len(lines)
-    return LabeledText(texts, labels, f"{folder} ({MR_ENCODING})", dropped)
+    return LabeledText(texts, f"{folder} ({MR_ENCODING})", dropped, labels)
 
 
 def _mr_from_hub() -> LabeledText:
@@ -89,7 +93,7 @@ def _mr_from_hub() -> LabeledText:
     for split in datasets.load_dataset(MR_HUB_NAME).values():
         texts += list(split["text"])
         labels += list(split["label"])
-    return LabeledText(texts, labels, f"huggingface:{MR_HUB_NAME}")
+    return LabeledText(texts, f"huggingface:{MR_HUB_NAME}", labels=labels)
 
 
 def load_mr() -> LabeledText:
@@ -122,22 +126,20 @@ def _movie_reviews_zip() -> Path:
     return Path(nltk.data.find("corpora/movie_reviews.zip"))
 
 
-def load_movie_reviews() -> LabeledText:
-    """The nltk movie_reviews corpus (2,000 full reviews) as one sentence per line; used as
-    unlabeled pretraining text, so the labels are kept only for inspection."""
+def load_movie_reviews() -> Sentences:
+    """The nltk movie_reviews corpus (2,000 full reviews) as one sentence per line: unlabeled
+    pretraining text (its review-level pos/neg folders are not read as labels)."""
     path = _movie_reviews_zip()
-    texts, labels, dropped = [], [], {}
+    texts, dropped = [], {}
     try:
         with zipfile.ZipFile(path) as archive:
             for name in sorted(archive.namelist()):
                 parts = name.split("/")
                 if len(parts) != 3 or parts[1] not in ("pos", "neg") or not name.endswith(".txt"):
                     continue
-                lines = read_lines(archive.read(name), "utf-8", dropped)
-                texts += lines
-                labels += [int(parts[1] == "pos")] * len(lines)
+                texts += read_lines(archive.read(name), "utf-8", dropped)
     except zipfile.BadZipFile:
         raise DataUnavailable(f"{path} is not a readable zip file") from None
     if not texts:
         raise DataUnavailable(f"{path} holds no movie_reviews/pos|neg/*.txt files")
-    return LabeledText(texts, labels, str(path), dropped)
+    return Sentences(texts, str(path), dropped)

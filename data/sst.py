@@ -1,19 +1,14 @@
 """The Stanford Sentiment Treebank: PTB-bracketed trees with a sentiment label (0-4) on every
-node, read with nltk and flattened to the arrays the tree RAE batches.
-
-A sentence of n words becomes n leaves and n - 1 internal nodes, numbered leaves first (in
-word order) and then internal nodes in post-order, so a node's children always come before it
-and the root is last. `children[j]` holds the two children of internal node n + j.
+node, read with nltk and flattened to LabelledTrees of words (node numbering in data/trees.py).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from nltk import Tree
 
 from data.sources import DataUnavailable, data_dir, require_network
 from data.tokenize import normalise
+from data.trees import LabelledTree
 
 SPLITS = ("train", "dev", "test")
 SST_HUB_NAME = "stanfordnlp/sst"
@@ -23,25 +18,14 @@ PTB_ESCAPES = {"-lrb-": "(", "-rrb-": ")", "-lsb-": "[", "-rsb-": "]", "-lcb-": 
                "-rcb-": "}"}
 
 
-@dataclass
-class ParsedTree:
-    tokens: list[str]  # normalised words, in order
-    labels: list[int]  # 0-4 for every node: leaves, then internal nodes in post-order
-    children: list[tuple[int, int]]  # per internal node: (left, right) node numbers
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.tokens)
-
-
 def _word(parts: list[str]) -> str:
     # A word holding a no-break space ("8\xa01\/2") reaches nltk as two strings.
     word = normalise(" ".join(parts)).replace("\\/", "/").replace("\\*", "*")
     return PTB_ESCAPES.get(word, word)
 
 
-def parse_tree(bracketed: str) -> ParsedTree:
-    """One PTB line -> ParsedTree. Nodes with more than two children are binarised to the
+def parse_tree(bracketed: str) -> LabelledTree[str]:
+    """One PTB line -> its tree of words. Nodes with more than two children are binarised to the
     right (each new node takes its parent's label); unary chains keep the top label."""
     tree = Tree.fromstring(bracketed)
     tokens, leaf_labels, internal = [], [], []  # internal: (label, left, right), post-order
@@ -72,8 +56,9 @@ def parse_tree(bracketed: str) -> ParsedTree:
         kind, index = ref
         return index if kind == "leaf" else n + index
 
-    return ParsedTree(tokens, leaf_labels + [label for label, _, _ in internal],
-                      [(number(left), number(right)) for _, left, right in internal])
+    return LabelledTree(leaves=tokens,
+                        children=[(number(left), number(right)) for _, left, right in internal],
+                        node_labels=leaf_labels + [label for label, _, _ in internal])
 
 
 def _lines_from_folder(folder) -> dict[str, list[str]]:
@@ -100,7 +85,7 @@ def _lines_from_hub() -> dict[str, list[str]]:
     return {split: list(loaded[name]["ptb_tree"]) for split, name in HUB_SPLITS.items()}
 
 
-def load_sst() -> tuple[dict[str, list[ParsedTree]], str]:
+def load_sst() -> tuple[dict[str, list[LabelledTree[str]]], str]:
     """-> ({split: trees}, where they came from): RAE_DATA_DIR/sst, else the hub."""
     root = data_dir()
     lines = _lines_from_folder(root / "sst") if root else _lines_from_hub()

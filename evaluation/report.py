@@ -53,32 +53,33 @@ PROTOCOLS = {
 }
 REFERENCE_PROTOCOLS = {"mr": "10-fold CV", "sst2": "SST test split, root",
                        "sst5": "SST test split, root"}
-PHRASES = ("all phrases: every labelled node of the test trees (words included). The parse-tree "
-           "RAEs predict each node with their node softmax; the baselines, "
-           "linear-rae-finetuned and greedy-rae classify each phrase's words as a text of its "
-           "own; rows whose model is not kept have none. tree-rae learns from "
-           "the label of every phrase and word, tree-rae-sentence from the sentence's label at "
-           "every internal node (greedy-rae's supervision, on the parse tree). ")
+PHRASES = ("all phrases: every labelled node of the test trees (words included). Models that "
+           "follow the trees predict each node with their node softmax; the baselines and the "
+           "other saved models classify each phrase's words as a text of its own; rows whose "
+           "model is not kept have none.")
 
 
-def markdown(report: dict) -> str:
-    dataset = report["dataset"]
+def _intro(report: dict) -> list[str]:
+    dataset, data = report["dataset"], report["data"]
     phrases = any(row.get("all_phrases") is not None for row in report["results"])
-    lines = [
+    return [
         f"# {TITLES[dataset]}: {report['protocol']}",
         "",
         f"Measured by this project: {PROTOCOLS[dataset, report['protocol']]}, "
-        f"seed {report['seed']}, "
-        f"{report['data']['sentences']} sentences from {report['data']['source']} "
-        f"(odd lines: {_skipped(report['data']['skipped_lines'])}; "
-        f"{_percent(report['data']['oov_token_rate'])}% of tokens outside the pretraining "
-        "vocabulary). "
+        f"seed {report['seed']}, {data['sentences']} sentences from {data['source']} "
+        f"(odd lines: {_skipped(data['skipped_lines'])}; {_percent(data['oov_token_rate'])}% of "
+        "tokens outside the pretraining vocabulary). "
         "Accuracy is the mean over test folds; the interval is Student-t over folds (cv10) or "
         "Wilson on the test set (split). Baselines fit on train+dev (they select nothing); "
-        "the RAE rows use dev for early stopping and alpha. greedy-rae reads [root; mean of all "
-        "nodes] of the greedy trees, greedy-rae-top the root alone. "
-        + (PHRASES if phrases else ""),
+        "the RAE rows use dev for early stopping and alpha. " + (PHRASES if phrases else ""),
         "",
+        *(f"- {about}" for about in report.get("families", {}).values()),
+        "",
+    ]
+
+
+def _measured(report: dict) -> list[str]:
+    return [
         "## Measured",
         "",
         *results_table(report["results"]),
@@ -86,30 +87,42 @@ def markdown(report: dict) -> str:
         *(f"alpha picked on dev per fold, {name}: {alphas}"
           for name, alphas in report["chosen_alpha"].items()),
         "",
-        f"## Reported in the literature (not measured here; {REFERENCE_PROTOCOLS[dataset]})",
+        f"## Reported in the literature (not measured here; "
+        f"{REFERENCE_PROTOCOLS[report['dataset']]})",
         "",
         "| model | accuracy % | source |",
         "| --- | --- | --- |",
         *(f"| {r['model']} | {_percent(r['accuracy'])} | {r['source']} |"
           for r in report["references"]),
         "",
-        *_unroll_lines(report["unroll"]),
+    ]
+
+
+def _provenance(report: dict) -> list[str]:
+    provenance = report["provenance"]
+    figures = "Figures: confusion.png (best RAE row), curves.png"
+    if report["unroll"]:
+        figures += ", unroll.png"
+    if report.get("tree_figure"):
+        figures += ", trees.png: greedy tree and parse tree of " + "; ".join(
+            f'"{sentence}"' for sentence in report["tree_figure"])
+    return [
         "## Time per stage (seconds)",
         "",
         *(f"- {stage}: {seconds:.1f}" for stage, seconds in report["stage_seconds"].items()),
         "",
         "## Provenance",
         "",
-        f"- commit: {report['provenance']['git_commit']}",
-        "- versions: " + ", ".join(f"{k} {v}" for k, v in report["provenance"]["versions"].items()),
+        f"- commit: {provenance['git_commit']}",
+        "- versions: " + ", ".join(f"{k} {v}" for k, v in provenance["versions"].items()),
         f"- config digest: {report['config_digest']} (resolved config in accuracy.json)",
-        f"- command: `{report['provenance']['command']}`",
+        f"- command: `{provenance['command']}`",
         "",
-        "Figures: confusion.png (best RAE row), curves.png"
-        + (", unroll.png" if report["unroll"] else "")
-        + (", trees.png: greedy tree and parse tree of " + "; ".join(
-            f'"{sentence}"' for sentence in report["tree_figure"])
-           if report.get("tree_figure") else "") + ".",
+        figures + ".",
         "",
     ]
-    return "\n".join(lines)
+
+
+def markdown(report: dict) -> str:
+    return "\n".join([*_intro(report), *_measured(report), *_unroll_lines(report["unroll"]),
+                      *_provenance(report)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from models.greedy_rae import GreedyRAE, Trees
+from models.greedy_rae import GreedyRAE, GreedyTrees
 from models.word_rae import WordRAE
 
 
@@ -32,7 +32,7 @@ class GreedyRAEClassifier(nn.Module):
         self.rae = rae
         self.head = nn.Linear(2 * rae.config.dim, classes)
 
-    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, Trees]:
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, GreedyTrees]:
         """-> (logits (B, classes), the trees)."""
         trees = self.rae(ids, lengths)
         return self.head(torch.cat([trees.top, trees.mean], -1)), trees

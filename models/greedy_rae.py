@@ -2,10 +2,7 @@
 
 A sentence's word vectors are merged bottom-up: at every step the adjacent pair whose
 reconstruction error is lowest becomes one node, until a single node is left (n - 1 merges).
-
-    p = tanh(W [c1; c2] + b),  p <- p / ||p||              (normalising stops p shrinking)
-    [c1'; c2'] = W_r p + b_r
-    E_rec = n1/(n1+n2) ||c1 - c1'||² + n2/(n1+n2) ||c2 - c2'||²   (n = words under a child)
+Composition and reconstruction are BinaryTreeRAE's (models/binary_tree_rae.py).
 
 Every merge also feeds p to a softmax over the sentence label; the node objective is
 alpha * E_rec + (1 - alpha) * cross-entropy. `forward` builds the trees of a padded batch at
@@ -20,53 +17,27 @@ from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
-from torch import nn
+
+from models.binary_tree_rae import BinaryTreeRAE
 
 
 @dataclass
-class GreedyRAEConfig:
-    vocab_size: int
-    dim: int  # word and node vector size d
-    classes: int = 2
-
-
-@dataclass
-class Trees:
+class GreedyTrees:
     """What `GreedyRAE.forward` returns for a batch of B sentences (at most T words)."""
 
     merges: torch.Tensor  # (B, T-1) index of the left child in the node list at each step
     parents: torch.Tensor  # (B, T-1, d) node vectors made by each merge
     active: torch.Tensor  # (B, T-1) bool: the merge happened (step < n - 1)
     reconstruction: torch.Tensor  # (B, T-1) weighted reconstruction error of each merge
-    leaves: torch.Tensor  # (B, T, d) normalised word vectors
     top: torch.Tensor  # (B, d) root node (the single word for one-word sentences)
     mean: torch.Tensor  # (B, d) mean of all 2n - 1 nodes (leaves and merges)
 
 
-class GreedyRAE(nn.Module):
-    def __init__(self, config: GreedyRAEConfig):
-        super().__init__()
-        d = config.dim
-        self.config = config
-        self.embeddings = nn.Embedding(config.vocab_size, d, padding_idx=0)
-        self.compose = nn.Linear(2 * d, d)  # W, b
-        self.reconstruct = nn.Linear(d, 2 * d)  # W_r, b_r
-        self.node_classifier = nn.Linear(d, config.classes)  # softmax at every merge
-
-    def parent(self, left: torch.Tensor, right: torch.Tensor) -> torch.Tensor:
-        return F.normalize(torch.tanh(self.compose(torch.cat([left, right], -1))), dim=-1)
-
-    def reconstruction_error(self, left, right, left_count, right_count, parent):
-        """Error of rebuilding the children from `parent`, weighted by the words under each."""
-        rebuilt_left, rebuilt_right = self.reconstruct(parent).chunk(2, dim=-1)
-        total = left_count + right_count
-        return (left_count / total * (left - rebuilt_left).pow(2).sum(-1)
-                + right_count / total * (right - rebuilt_right).pow(2).sum(-1))
-
-    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> Trees:
-        """ids (B, T), lengths (B,) -> the greedy trees of the batch (see Trees)."""
+class GreedyRAE(BinaryTreeRAE):
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> GreedyTrees:
+        """ids (B, T), lengths (B,) -> the greedy trees of the batch (see GreedyTrees)."""
         batch, steps = ids.shape
-        leaves = F.normalize(self.embeddings(ids), dim=-1)  # (B, T, d)
+        leaves = self.leaves(ids)  # (B, T, d)
         nodes, counts = leaves, torch.ones(batch, steps, device=ids.device)
         rows = torch.arange(batch, device=ids.device)
         merges, parents, errors, actives = [], [], [], []
@@ -103,13 +74,15 @@ class GreedyRAE(nn.Module):
         return self._collect(leaves, lengths, merges, parents, errors, actives, nodes[:, 0])
 
     @torch.no_grad()
-    def tree_children(self, ids: list[int]) -> list[tuple[int, int]]:
-        """The greedy tree of one sentence, as children per new node (see merge_children)."""
+    def sentence_tree(self, ids: list[int]) -> tuple[list[tuple[int, int]], list[int]]:
+        """The greedy tree of one sentence: the children of each new node (see merge_children),
+        and the class the node softmax gives each new node."""
         device = self.embeddings.weight.device
         trees = self(torch.tensor([ids], device=device), torch.tensor([len(ids)], device=device))
-        return merge_children(len(ids), trees.merges[0].tolist())
+        return (merge_children(len(ids), trees.merges[0].tolist()),
+                self.node_classifier(trees.parents[0]).argmax(-1).tolist())
 
-    def _collect(self, leaves, lengths, merges, parents, errors, actives, top) -> Trees:
+    def _collect(self, leaves, lengths, merges, parents, errors, actives, top) -> GreedyTrees:
         batch, steps, dim = leaves.shape
         if steps == 1:  # only one-word sentences: no merges at all
             empty = leaves.new_zeros(batch, 0)
@@ -122,7 +95,7 @@ class GreedyRAE(nn.Module):
         total = ((leaves * word_mask.unsqueeze(-1)).sum(1)
                  + (parents_t * actives_t.unsqueeze(-1)).sum(1))
         mean = total / (2 * lengths - 1).unsqueeze(-1)
-        return Trees(merges_t, parents_t, actives_t, errors_t * actives_t, leaves, top, mean)
+        return GreedyTrees(merges_t, parents_t, actives_t, errors_t * actives_t, top, mean)
 
 
 def reference_tree(model: GreedyRAE, ids: list[int]
@@ -150,7 +123,7 @@ def reference_tree(model: GreedyRAE, ids: list[int]
 
 def merge_children(words: int, merges: list[int]) -> list[tuple[int, int]]:
     """Greedy merges (left-child positions in the shrinking node list) -> the children of
-    each new node, numbered as in data/sst.py: leaves 0..n-1, then nodes as they are made."""
+    each new node, numbered as in data/trees.py: leaves 0..n-1, then nodes as they are made."""
     nodes, children = list(range(words)), []
     for k in merges:
         children.append((nodes[k], nodes[k + 1]))

@@ -10,38 +10,28 @@ import argparse
 import sys
 
 from data.sources import DataUnavailable
-from pipeline import classify, evaluate, prepare, pretrain
-from pipeline.artifacts import ArtifactError
-from pipeline.config import ConfigError
+from data.tasks import TaskError
+from pipeline import bench, classify, evaluate, predict, prepare, pretrain, toy
+from pipeline.infra.artifacts import ArtifactError
+from pipeline.infra.config import ConfigError
 from training.divergence import TrainingDiverged
 
-STAGES = {
-    "prepare": prepare,
-    "pretrain": pretrain,
-    "classify": classify,
-    "eval": evaluate,
-}
-
-
-def _stage_modules() -> dict:
-    # These are imported on demand: they are not part of the make chain.
-    from pipeline import bench, predict, toy
-
-    return {**STAGES, "predict": predict, "bench": bench, "toy": toy}
+STAGES = {"prepare": prepare, "pretrain": pretrain, "classify": classify, "eval": evaluate,
+          "predict": predict, "bench": bench, "toy": toy}
+USER_ERRORS = (ConfigError, DataUnavailable, ArtifactError, TaskError, TrainingDiverged)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
     subparsers = parser.add_subparsers(dest="stage", required=True, metavar="STAGE")
-    modules = _stage_modules()
-    for name, module in modules.items():
+    for name, module in STAGES.items():
         sub = subparsers.add_parser(name, help=module.__doc__.splitlines()[0],
                                     description=module.__doc__)
         module.add_arguments(sub)
     args = parser.parse_args(argv)
     try:
-        modules[args.stage].run(args)
-    except (ConfigError, DataUnavailable, ArtifactError, TrainingDiverged) as err:
+        STAGES[args.stage].main(args)
+    except USER_ERRORS as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     return 0

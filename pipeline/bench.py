@@ -21,16 +21,18 @@ import numpy as np
 import torch
 
 from data.batching import length_batches, pad
-from models.greedy_rae import GreedyRAE, GreedyRAEConfig
+from data.trees import LabelledTree, TreeBatch
+from models.binary_tree_rae import TreeRAEConfig
+from models.greedy_rae import GreedyRAE
 from models.linear_rae import reference_scan
-from models.tree_rae import SentenceTree, TreeBatch
+from models.parse_tree_rae import ParseTreeRAE
 from models.word_rae import WordRAE
-from pipeline.artifacts import save_json
-from pipeline.options import Run, add_common
-from pipeline.provenance import provenance
+from pipeline.infra.artifacts import save_json
+from pipeline.infra.options import Run, add_common
+from pipeline.infra.provenance import provenance
 from training.greedy import node_loss, reference_node_loss
+from training.parse_tree import reference_tree_loss, tree_loss
 from training.rae_pretrain import mean_token_error
-from training.tree import reference_tree_loss, tree_loss
 
 VOCAB = 20_000
 SENTENCES = 4096
@@ -124,18 +126,18 @@ def greedy_reference_sentences_per_second(model: GreedyRAE, sentences: list[list
     return _throughput(list(range(len(sentences))), step, optimizer, device)
 
 
-def tree_sentences_per_second(model: GreedyRAE, trees: list[SentenceTree], batch_size: int,
-                              alpha: float, device: torch.device) -> float:
+def tree_sentences_per_second(model: ParseTreeRAE, trees: list[LabelledTree[int]],
+                              batch_size: int, alpha: float, device: torch.device) -> float:
     def step(batch):
         return tree_loss(model, TreeBatch.build([trees[j] for j in batch], device), alpha), \
             len(batch)
 
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    batches = _length_batches([tree.ids for tree in trees], batch_size)
+    batches = _length_batches([tree.leaves for tree in trees], batch_size)
     return _throughput(batches, step, optimizer, device)
 
 
-def tree_reference_sentences_per_second(model: GreedyRAE, trees: list[SentenceTree],
+def tree_reference_sentences_per_second(model: ParseTreeRAE, trees: list[LabelledTree[int]],
                                         alpha: float, device: torch.device) -> float:
     def step(tree):
         return reference_tree_loss(model, tree, alpha), 1
@@ -144,42 +146,55 @@ def tree_reference_sentences_per_second(model: GreedyRAE, trees: list[SentenceTr
     return _throughput(trees, step, optimizer, device)
 
 
-def greedy_trees(model: GreedyRAE, sentences: list[list[int]]) -> list[SentenceTree]:
+def greedy_trees(model: GreedyRAE, sentences: list[list[int]]) -> list[LabelledTree[int]]:
     """The greedy RAE's trees of the sentences, every node labelled (like SST's)."""
-    return [SentenceTree(sentence, model.tree_children(sentence), [len(sentence) % 2]
-                         * (2 * len(sentence) - 1)) for sentence in sentences]
+    return [LabelledTree(sentence, model.sentence_tree(sentence)[0],
+                         [len(sentence) % 2] * (2 * len(sentence) - 1)) for sentence in sentences]
 
 
-def run(args: argparse.Namespace) -> None:
+def main(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
-    d, h = run.config.embeddings.dim, run.config.rae.hidden
     rng = np.random.default_rng(run.seed)
     lengths = np.clip(rng.normal(22, 9, SENTENCES).round(), 3, 60).astype(int)
     sentences = [rng.integers(2, VOCAB, n).tolist() for n in lengths]
+    result = {**_linear(run, sentences), **_trees(run, sentences),
+              "device": str(run.device), "threads": torch.get_num_threads(),
+              "provenance": provenance(run.command)}
+    path = run.layout.reports / "bench.json"
+    save_json(result, path)
+    print(f"batched {result['linear_rae_pretrain_tokens_per_s']:,.0f} tokens/s, naive scan "
+          f"{result['naive_scan_tokens_per_s']:,.0f} tokens/s ({result['speedup']:.0f}x); "
+          f"{result['batched_step_gflops']:.1f} GFLOP/s = "
+          f"{100 * result['share_of_matmul_peak']:.1f}% of the measured matmul peak "
+          f"({result['matmul_peak_gflops']:.0f} GFLOP/s)")
+    for name, key in (("greedy RAE", "greedy"), ("parse-tree RAE", "tree")):
+        batched, reference = (result[f"{key}_rae_train_sentences_per_s"],
+                              result[f"{key}_reference_sentences_per_s"])
+        print(f"{name}: batched {batched:,.1f} sentences/s, reference {reference:,.1f} "
+              f"sentences/s ({batched / reference:.0f}x)")
+    print(f"-> {path}")
+
+
+def _linear(run: Run, sentences: list[list[int]]) -> dict:
+    d, h = run.config.embeddings.dim, run.config.rae.hidden
     model = WordRAE(VOCAB, d, h).to(run.device)
     model.embeddings.weight.requires_grad_(False)
-
     batched = batched_tokens_per_second(model, sentences, run.config.rae.batch_size, run.device)
     naive = naive_tokens_per_second(model, sentences[:NAIVE_SENTENCES], run.device)
     peak = matmul_peak_gflops(run.device)
     # Multiply-adds per token: four matrix products (W1, W2, W-1, W-2), forward and about
     # twice that backward.
-    flops_per_token = 3 * 2 * (2 * d * h + 2 * h * h)
-    achieved = batched * flops_per_token / 1e9
-    result: dict = {
-        "linear_rae_pretrain_tokens_per_s": batched,
-        "naive_scan_tokens_per_s": naive,
-        "speedup": batched / naive,
-        "matmul_peak_gflops": peak,
-        "batched_step_gflops": achieved,
-        "share_of_matmul_peak": achieved / peak,
-        "model": {"embedding_dim": d, "hidden": h, "batch_size": run.config.rae.batch_size},
-        "device": str(run.device),
-        "threads": torch.get_num_threads(),
-        "provenance": provenance(run.command),
-    }
-    g = run.config.greedy
-    greedy = GreedyRAE(GreedyRAEConfig(VOCAB, d)).to(run.device)
+    achieved = batched * 3 * 2 * (2 * d * h + 2 * h * h) / 1e9
+    return {"linear_rae_pretrain_tokens_per_s": batched, "naive_scan_tokens_per_s": naive,
+            "speedup": batched / naive, "matmul_peak_gflops": peak,
+            "batched_step_gflops": achieved, "share_of_matmul_peak": achieved / peak,
+            "model": {"embedding_dim": d, "hidden": h, "batch_size": run.config.rae.batch_size}}
+
+
+def _trees(run: Run, sentences: list[list[int]]) -> dict:
+    g, t = run.config.greedy, run.config.tree
+    config = TreeRAEConfig(VOCAB, run.config.embeddings.dim)
+    greedy = GreedyRAE(config).to(run.device)
     # Three passes ("epochs"); the peak resident memory after each shows whether anything
     # (a retained graph, say) grows from one to the next.
     peak_rss_mb = []
@@ -189,31 +204,19 @@ def run(args: argparse.Namespace) -> None:
         peak_rss_mb.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     greedy_reference = greedy_reference_sentences_per_second(
         greedy, sentences[:GREEDY_REFERENCE_SENTENCES], g.alphas[0], run.device)
-    result.update({
-        "greedy_rae_train_sentences_per_s": greedy_batched,
-        "greedy_reference_sentences_per_s": greedy_reference,
-        "greedy_speedup": greedy_batched / greedy_reference,
-        "greedy_batch_size": g.batch_size,
-        "greedy_peak_rss_mb_after_each_pass": peak_rss_mb,
-    })
-    t = run.config.tree
     trees = greedy_trees(greedy, sentences[:1024])
-    tree_batched = tree_sentences_per_second(greedy, trees, t.batch_size, t.alphas[0],
+    parse = ParseTreeRAE(config).to(run.device)
+    parse.load_state_dict(greedy.state_dict())  # the same model, composed along given trees
+    tree_batched = tree_sentences_per_second(parse, trees, t.batch_size, t.alphas[0],
                                              run.device)
     tree_reference = tree_reference_sentences_per_second(
-        greedy, trees[:GREEDY_REFERENCE_SENTENCES * 4], t.alphas[0], run.device)
-    result.update({
-        "tree_rae_train_sentences_per_s": tree_batched,
-        "tree_reference_sentences_per_s": tree_reference,
-        "tree_speedup": tree_batched / tree_reference,
-        "tree_batch_size": t.batch_size,
-    })
-    path = run.layout.reports / "bench.json"
-    save_json(result, path)
-    print(f"batched {batched:,.0f} tokens/s, naive scan {naive:,.0f} tokens/s "
-          f"({batched / naive:.0f}x); {achieved:.1f} GFLOP/s = {100 * achieved / peak:.1f}% of "
-          f"the measured matmul peak ({peak:.0f} GFLOP/s)")
-    print(f"greedy RAE: batched {greedy_batched:,.1f} sentences/s, reference "
-          f"{greedy_reference:,.1f} sentences/s ({greedy_batched / greedy_reference:.0f}x)")
-    print(f"parse-tree RAE: batched {tree_batched:,.1f} sentences/s, reference "
-          f"{tree_reference:,.1f} sentences/s ({tree_batched / tree_reference:.0f}x) -> {path}")
+        parse, trees[:GREEDY_REFERENCE_SENTENCES * 4], t.alphas[0], run.device)
+    return {"greedy_rae_train_sentences_per_s": greedy_batched,
+            "greedy_reference_sentences_per_s": greedy_reference,
+            "greedy_speedup": greedy_batched / greedy_reference,
+            "greedy_batch_size": g.batch_size,
+            "greedy_peak_rss_mb_after_each_pass": peak_rss_mb,
+            "tree_rae_train_sentences_per_s": tree_batched,
+            "tree_reference_sentences_per_s": tree_reference,
+            "tree_speedup": tree_batched / tree_reference,
+            "tree_batch_size": t.batch_size}

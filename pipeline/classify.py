@@ -1,91 +1,57 @@
 """Fit the classifiers of one RAE family on a task, fold by fold, and save their test predictions.
 
---model linear: linear-rae-frozen and linear-rae-finetuned (pipeline/classify_linear.py).
---model greedy: greedy-rae and greedy-rae-top (pipeline/classify_greedy.py).
---model greedy-random: the same from random word vectors: greedy-rae-random(-top).
---model tree: tree-rae, along SST's parse trees (pipeline/classify_tree.py; sst2, sst5 only).
+--model names a family of pipeline/families/ (`make help` lists them with their rows).
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import partial
 
 import torch
-from torch import nn
 
+from data.tasks import Task
+from data.trees import LabelledTree
 from data.vocab import Vocabulary
-from models.tree_rae import SentenceTree
-from pipeline import classify_greedy, classify_linear, classify_tree
-from pipeline.artifacts import check_same, load_torch, reusable, save_torch
-from pipeline.checkpoints import open_checkpoint, remove_checkpoint
-from pipeline.config import ConfigError
-from pipeline.locks import exclusive
-from pipeline.options import Run, add_common
-from pipeline.pretrain import PRETRAIN_SECTIONS
-from pipeline.provenance import provenance
-from pipeline.runtime import set_seed
-from pipeline.tasks import Task, classify_target, load_task
-
-
-@dataclass(frozen=True)
-class Family:
-    # (pretrained, run, parts, classes, fold_seed, checkpoint) -> (rows, state predict loads)
-    train_fold: Callable[..., tuple[dict, dict]]
-    build_model: Callable[[dict, int, int], nn.Module]  # (config, vocabulary size, classes)
-    needs_trees: bool = False  # trains on SentenceTrees instead of word-id lists
-
-
-FAMILIES = {
-    "linear": Family(classify_linear.train_fold, classify_linear.build_model),
-    "greedy": Family(classify_greedy.train_fold, classify_greedy.build_model),
-    "greedy-random": Family(partial(classify_greedy.train_fold, pretrained_words=False),
-                            classify_greedy.build_model),
-    "tree": Family(classify_tree.train_fold, classify_tree.build_model, needs_trees=True),
-}
+from pipeline.families import FAMILIES, Family, FoldInputs, check_applies
+from pipeline.infra.artifacts import reusable, save_torch
+from pipeline.infra.built import load_pretrained, load_task
+from pipeline.infra.checkpoints import open_checkpoint, remove_checkpoint
+from pipeline.infra.locks import exclusive
+from pipeline.infra.options import Run, add_common
+from pipeline.infra.paths import classify_target
+from pipeline.infra.provenance import provenance
+from pipeline.infra.runtime import set_seed
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser, task=True)
     parser.add_argument("--model", choices=FAMILIES, default="linear",
-                        help="which RAE to classify with (default: linear)")
+                        help="which RAE family to classify with (default: linear)")
 
 
-def load_pretrained(run: Run) -> dict:
-    pretrained = load_torch(run.layout.pretrain, "pretrain")
-    check_same(run.layout.pretrain, "pretraining config", pretrained.get("config_digest", "?"),
-               run.config.digest(*PRETRAIN_SECTIONS), "pretrain")
-    return pretrained
-
-
-def run(args: argparse.Namespace) -> None:
+def main(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
     with exclusive(run.layout.run):
-        _classify(run, args.model, load_task(run.layout, args.dataset, args.protocol, run.seed))
+        classify(run, FAMILIES[args.model], load_task(run, args.dataset, args.protocol))
 
 
 def _inputs(task: Task, vocab: Vocabulary, family: Family) -> list:
-    sentences = [vocab.encode(tokens) for tokens in task.tokens]
+    """What the family trains on: word-id lists, or the parse trees over word ids."""
+    check_applies(family, task.dataset, task.trees is not None)
     if not family.needs_trees:
-        return sentences
-    if task.children is None:
-        raise ConfigError(f"MODEL=tree follows parse trees, and {task.dataset} has none; "
-                          f"use DATASET=sst2 or sst5")
-    return [SentenceTree(ids, children, labels) for ids, children, labels
-            in zip(sentences, task.children, task.node_labels, strict=True)]
+        return [vocab.encode(tokens) for tokens in task.tokens]
+    return [LabelledTree(vocab.encode(tree.leaves), tree.children, tree.node_labels)
+            for tree in task.trees]
 
 
-def _classify(run: Run, name: str, task: Task) -> None:
-    family = FAMILIES[name]
+def classify(run: Run, family: Family, task: Task) -> None:
     pretrained = load_pretrained(run)
     made_from = {"config_digest": run.config.digest(), "vocab_digest": pretrained["vocab_digest"],
                  "data_fingerprint": task.fingerprint, "dataset": task.dataset,
-                 "protocol": task.protocol, "family": name, "seed": run.seed}
-    classify_path = run.layout.classify(name, task.name)
-    model_path = run.layout.model(name, task.name)
-    target = classify_target(task.dataset, task.protocol, name)
+                 "protocol": task.protocol, "family": family.name, "seed": run.seed}
+    classify_path = run.layout.classify(family.name, task.name)
+    model_path = run.layout.model(family.name, task.name)
+    target = classify_target(task.dataset, task.protocol, family.name)
     if model_path.is_file() and reusable(classify_path, target, **made_from):
         model_path.touch()
         return
@@ -100,13 +66,14 @@ def _classify(run: Run, name: str, task: Task) -> None:
         if done is None:
             fold_seed = run.seed * 1000 + k
             set_seed(fold_seed)  # a fold trains the same whether or not earlier ones were resumed
-            rows, state = family.train_fold(pretrained, run, parts, len(task.class_names),
-                                            fold_seed, checkpoint.scope(f"fold{k}"))
+            rows, state = family.train_fold(FoldInputs(
+                pretrained, run.config, run.device, parts, len(task.class_names), fold_seed,
+                checkpoint.scope(f"fold{k}")))
+            assert tuple(rows) == family.rows, f"{family.name} made rows {tuple(rows)}"
             # predict uses the first fold's model
             done = {"models": rows, "state": state if k == 0 else None}
             checkpoint.put(f"fold{k}", done)
-        results.append({"test": torch.as_tensor(fold.test), "dev": torch.as_tensor(fold.dev),
-                        "models": done["models"]})
+        results.append({"test": torch.as_tensor(fold.test), "models": done["models"]})
         accuracies = ", ".join(
             f"{row_name} {(row['probs'].argmax(1).numpy() == parts['test'][1]).mean():.3f}"
             for row_name, row in done["models"].items())

@@ -7,47 +7,63 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
+from data.tasks import Task
 from data.vocab import Vocabulary
 from evaluation import figures
 from evaluation.baselines import BASELINES
 from evaluation.metrics import summarise
+from evaluation.phrases import node_accuracy, phrase_accuracy
 from evaluation.references import REPORTED
 from evaluation.report import markdown
+from evaluation.tree_examples import draw_tree_examples
 from evaluation.unroll import recovery_by_position
-from pipeline import classify_linear, tree_examples
-from pipeline.artifacts import (
-    ArtifactError,
-    check_same,
-    load_torch,
-    save_json,
-    save_text,
-)
-from pipeline.classify import FAMILIES, load_pretrained
-from pipeline.locks import exclusive
-from pipeline.options import Run, add_common
-from pipeline.phrases import SAVED_ROW, node_accuracy, phrase_accuracy
-from pipeline.predict import load_model
-from pipeline.provenance import provenance
-from pipeline.tasks import Task, classify_target, load_task
-from training.classifier import predict_proba
+from models.word_rae import WordRAE
+from pipeline.families import FAMILIES, Family, families_for, load_model
+from pipeline.infra.artifacts import save_json, save_text
+from pipeline.infra.built import load_classified, load_pretrained, load_task
+from pipeline.infra.locks import exclusive
+from pipeline.infra.options import Run, add_common
+from pipeline.infra.paths import classify_target
+from pipeline.infra.provenance import provenance
+from training.inference import predict_proba
 
 UNROLL_POSITIONS = 10
-# --model all: every family that applies to the dataset
-ALL_FAMILIES = {"mr": ("linear", "greedy", "greedy-random"), "sst2": ("linear", "greedy", "tree"),
-                "sst5": ("linear", "greedy", "tree")}
-
-
-def families_for(dataset: str, model: str) -> tuple[str, ...]:
-    return ALL_FAMILIES[dataset] if model == "all" else (model,)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser, task=True)
     parser.add_argument("--model", choices=[*FAMILIES, "all"], default="linear",
-                        help="which RAEs' rows to report beside the baselines (default: linear)")
+                        help="which RAE families' rows to report beside the baselines "
+                             "(default: linear; all: every family that runs on the data set)")
+
+
+@dataclass
+class Inputs:
+    """What eval reads: the task, the pretrained encoder, each family's classify artifact."""
+
+    task: Task
+    families: tuple[Family, ...]
+    pretrained: dict
+    classified: dict[str, dict]  # family name -> its classify artifact
+
+
+def main(args: argparse.Namespace) -> None:
+    run = Run.from_args(args)
+    task = load_task(run, args.dataset, args.protocol)
+    with exclusive(run.layout.report(task.name)):
+        inputs = _load(run, task, families_for(args.dataset, args.model))
+        report, rows = _measure(run, inputs)
+        _write(run, inputs, report, rows)
+
+
+def _load(run: Run, task: Task, families: tuple[Family, ...]) -> Inputs:
+    pretrained = load_pretrained(run)
+    return Inputs(task, families, pretrained,
+                  {f.name: load_classified(run, f.name, task, pretrained) for f in families})
 
 
 def _baseline_rows(task: Task) -> list[dict]:
@@ -59,17 +75,17 @@ def _baseline_rows(task: Task) -> list[dict]:
             model = estimator().fit([tokens[i] for i in train], labels[train])
             predictions.append(model.predict([tokens[i] for i in fold.test]))
         row = {"model": name, "predictions": predictions}
-        if task.children is not None:
+        if task.trees is not None:
             row["all_phrases"] = phrase_accuracy(model.predict, task)
         rows.append({**row, "seconds": time.perf_counter() - start})
     return rows
 
 
-def _saved_model_phrase_accuracy(run: Run, task: Task, family: str) -> float:
+def _saved_model_phrase_accuracy(run: Run, task: Task, family: Family) -> float:
     """All-phrase accuracy of the model classify saved for the family (SST has one fold)."""
     model, vocab, _, max_length = load_model(
-        run.layout.model(family, task.name), family,
-        classify_target(task.dataset, task.protocol, family))
+        run.layout.model(family.name, task.name), family,
+        classify_target(task.dataset, task.protocol, family.name))
     model.to(run.device)
 
     def predict(phrases):
@@ -79,86 +95,53 @@ def _saved_model_phrase_accuracy(run: Run, task: Task, family: str) -> float:
     return phrase_accuracy(predict, task)
 
 
-def _rae_rows(classified: dict, task: Task) -> list[dict]:
-    folds = classified["folds"]
-    rows = []
-    for name in folds[0]["models"]:
-        row = {"model": name, "alpha": [f["models"][name].get("alpha") for f in folds],
-               "predictions": [f["models"][name]["probs"].argmax(1).numpy() for f in folds],
-               "seconds": sum(f["models"][name]["seconds"] for f in folds)}
-        if "node_predictions" in folds[0]["models"][name]:
-            row["all_phrases"] = node_accuracy(task,
-                                               folds[0]["models"][name]["node_predictions"])
+def _family_rows(run: Run, task: Task, family: Family, classified: dict) -> list[dict]:
+    folds, rows = classified["folds"], []
+    for name in family.rows:
+        made = [f["models"][name] for f in folds]
+        row = {"model": name, "alpha": [m.get("alpha") for m in made],
+               "predictions": [m["probs"].argmax(1).numpy() for m in made],
+               "seconds": sum(m["seconds"] for m in made)}
+        if "node_predictions" in made[0]:
+            row["all_phrases"] = node_accuracy(task, made[0]["node_predictions"])
+        elif task.trees is not None and name == family.saved_row:
+            row["all_phrases"] = _saved_model_phrase_accuracy(run, task, family)
         rows.append(row)
     return rows
 
 
-def _load_classified(run: Run, family: str, task: Task, pretrained: dict) -> dict:
-    path = run.layout.classify(family, task.name)
-    target = classify_target(task.dataset, task.protocol, family)
-    classified = load_torch(path, target)
-    check_same(path, "config", classified.get("config_digest", "?"), run.config.digest(), target)
-    check_same(path, f"{task.dataset} data", classified.get("data_fingerprint", "?"),
-               task.fingerprint, target)
-    check_same(path, "vocabulary", classified.get("vocab_digest", "?"),
-               pretrained["vocab_digest"], target)
-    stored = [f["test"].numpy() for f in classified["folds"]]
-    if len(stored) != len(task.folds) or any(
-            not np.array_equal(s, f.test) for s, f in zip(stored, task.folds, strict=False)):
-        raise ArtifactError(f"{path} holds other test folds than this data and seed; "
-                            f"delete it and run `make {target}`")
-    return classified
+def _unroll(run: Run, inputs: Inputs) -> dict | None:
+    """How much of held-out sentences the pretrained linear code gives back (linear rows only)."""
+    if "linear" not in inputs.classified:
+        return None
+    config, vocab = run.config, Vocabulary(inputs.pretrained["vocab"])
+    encoder = WordRAE(len(vocab), config.embeddings.dim, config.rae.hidden)
+    encoder.load_state_dict(inputs.pretrained["encoder"])
+    held_out = [vocab.encode(inputs.task.tokens[i]) for f in inputs.task.folds for i in f.test]
+    return recovery_by_position(encoder.to(run.device), held_out, UNROLL_POSITIONS, run.device)
 
 
-def run(args: argparse.Namespace) -> None:
-    run = Run.from_args(args)
-    task = load_task(run.layout, args.dataset, args.protocol, run.seed)
-    with exclusive(run.layout.report(task.name)):
-        _evaluate(run, task, families_for(args.dataset, args.model))
-
-
-def _evaluate(run: Run, task: Task, families: tuple[str, ...]) -> None:
-    layout, folds, labels = run.layout, task.folds, task.labels
-    pretrained = load_pretrained(run)
-    classified = {family: _load_classified(run, family, task, pretrained)
-                  for family in families}
-
+def _measure(run: Run, inputs: Inputs) -> tuple[dict, list[dict]]:
+    """-> (the report, the rows with their per-fold predictions)."""
+    task, pretrained = inputs.task, inputs.pretrained
     start = time.perf_counter()
     rows = _baseline_rows(task)
-    for family in families:
-        rows += _rae_rows(classified[family], task)
-        saved = [row for row in rows if row["model"] == SAVED_ROW.get(family)]
-        if task.children is not None and saved:
-            saved[0]["all_phrases"] = _saved_model_phrase_accuracy(run, task, family)
-    truth = [labels[f.test] for f in folds]
+    for family in inputs.families:
+        rows += _family_rows(run, task, family, inputs.classified[family.name])
+    truth = [task.labels[f.test] for f in task.folds]
     results = [{"model": row["model"], **summarise(truth, row["predictions"], task.class_names),
                 "all_phrases": row.get("all_phrases"), "seconds": row["seconds"]}
                for row in rows]
-
-    vocab = Vocabulary(pretrained["vocab"])
-    unroll = None
-    if "linear" in families:
-        encoder = classify_linear.build_model(run.config.to_dict(), len(vocab),
-                                              len(task.class_names)).encoder
-        encoder.load_state_dict(pretrained["encoder"])
-        held_out = [vocab.encode(task.tokens[i]) for f in folds for i in f.test]
-        unroll = recovery_by_position(encoder.to(run.device), held_out, UNROLL_POSITIONS,
-                                      run.device)
+    unroll = _unroll(run, inputs)
     eval_seconds = time.perf_counter() - start
-
+    vocab = Vocabulary(pretrained["vocab"])
     tokens = [t for sentence in task.tokens for t in sentence]
-    # A "-top" row reuses the tree RAE trained for the row without "-top" (only its head is
-    # new), so it is left out of the stage's time rather than counting that training twice.
-    classify_seconds = {
-        f"classify ({family}): all folds": sum(
-            row["seconds"] for f in classified[family]["folds"]
-            for name, row in f["models"].items() if not name.endswith("-top"))
-        for family in families}
     report = {
         "dataset": task.dataset,
         "protocol": task.protocol,
         "seed": run.seed,
         "results": results,
+        "families": {f.name: f.about for f in inputs.families},
         "references": [{**r, "reported": True} for r in REPORTED[task.dataset]],
         "chosen_alpha": {row["model"]: row["alpha"] for row in rows
                          if any(a is not None for a in row.get("alpha", [None]))},
@@ -168,38 +151,57 @@ def _evaluate(run: Run, task: Task, families: tuple[str, ...]) -> None:
                  "oov_token_rate": float(np.mean([t not in vocab.index for t in tokens])),
                  "pretraining_sentences": pretrained["sentences"],
                  "pretraining_tokens": pretrained["tokens"], "vocabulary": len(vocab)},
-        "stage_seconds": {
-            f"prepare: read and tokenise {task.dataset}": task.prepared["seconds"],
-            "prepare: read and tokenise movie_reviews": pretrained["seconds"]["prepare"],
-            "pretrain: skip-gram vectors": pretrained["seconds"]["embeddings"],
-            "pretrain: linear RAE": pretrained["seconds"]["rae"],
-            **classify_seconds,
-            "eval: baselines + unroll": eval_seconds,
-        },
+        "stage_seconds": _stage_seconds(inputs, eval_seconds),
         "config": run.config.to_dict(),
         "config_digest": run.config.digest(),
         "provenance": provenance(run.command),
     }
-    out = layout.report(task.name)
+    return report, rows
+
+
+def _stage_seconds(inputs: Inputs, eval_seconds: float) -> dict[str, float]:
+    seconds = inputs.pretrained["seconds"]
+    return {
+        f"prepare: read and tokenise {inputs.task.dataset}": inputs.task.prepared["seconds"],
+        "prepare: read and tokenise movie_reviews": seconds["prepare"],
+        "pretrain: skip-gram vectors": seconds["embeddings"],
+        "pretrain: linear RAE": seconds["rae"],
+        # A row that reuses another row's training is not counted twice.
+        **{f"classify ({f.name}): all folds": sum(
+            fold["models"][name]["seconds"] for fold in inputs.classified[f.name]["folds"]
+            for name in f.trained_rows) for f in inputs.families},
+        "eval: baselines + unroll": eval_seconds,
+    }
+
+
+def _write(run: Run, inputs: Inputs, report: dict, rows: list[dict]) -> None:
+    task, out = inputs.task, run.layout.report(inputs.task.name)
     out.mkdir(parents=True, exist_ok=True)
-    best = max(results[len(BASELINES):], key=lambda r: r["accuracy"])  # the best RAE row
+    best = max(report["results"][len(BASELINES):], key=lambda r: r["accuracy"])  # best RAE row
     figures.confusion(best["confusion"], list(task.class_names), f"{best['model']}, all test folds",
                       out / "confusion.png")
     figures.training_curves(
-        {"skip-gram (negative sampling)": pretrained["embedding_losses"],
-         "linear RAE (error per token)": pretrained["rae_losses"]},
-        {name: [f["models"][name]["curve"] for f in classified[family]["folds"]]
-         for family in families for name in classified[family]["folds"][0]["models"]
-         if not name.endswith("-top")},  # the same tree training as the row without -top
+        {"skip-gram (negative sampling)": inputs.pretrained["embedding_losses"],
+         "linear RAE (error per token)": inputs.pretrained["rae_losses"]},
+        {name: [fold["models"][name]["curve"] for fold in inputs.classified[f.name]["folds"]]
+         for f in inputs.families for name in f.trained_rows},
         out / "curves.png")
     written = ["accuracy.json", "accuracy.md", "confusion.png", "curves.png"]
-    if unroll is not None:
-        figures.unroll_recovery(unroll, out / "unroll.png")
+    if report["unroll"] is not None:
+        figures.unroll_recovery(report["unroll"], out / "unroll.png")
         written.append("unroll.png")
-    if task.children is not None and {"greedy", "tree"} <= set(families):
-        report["tree_figure"] = tree_examples.draw(run, task, out / "trees.png")
+    if task.trees is not None and {"greedy", "tree"} <= set(inputs.classified):
+        greedy, tree = (_saved_model(run, task, FAMILIES[name]) for name in ("greedy", "tree"))
+        report["tree_figure"] = draw_tree_examples(task, greedy, tree, run.device,
+                                                   out / "trees.png")
         written.append("trees.png")
     save_text(markdown(report), out / "accuracy.md")
     save_json(report, out / "accuracy.json")
     print(markdown(report).split("## Reported")[0].rstrip())
     print(f"-> {out}/: {', '.join(written)}")
+
+
+def _saved_model(run: Run, task: Task, family: Family):
+    model, vocab, _, _ = load_model(run.layout.model(family.name, task.name), family,
+                                    classify_target(task.dataset, task.protocol, family.name))
+    return model.to(run.device), vocab

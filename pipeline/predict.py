@@ -17,14 +17,14 @@ from nltk import Tree
 from torch import nn
 
 from data.batching import pad
+from data.tasks import task_name
 from data.tokenize import tokenize
 from data.vocab import UNK, Vocabulary
 from models.classifier import GreedyRAEClassifier
-from pipeline.artifacts import ArtifactError, load_torch
-from pipeline.classify import FAMILIES
-from pipeline.options import Run, add_common
-from pipeline.tasks import classify_target, task_name
-from training.classifier import predict_proba
+from pipeline.families import FAMILIES, load_model
+from pipeline.infra.options import Run, add_common
+from pipeline.infra.paths import classify_target
+from training.inference import predict_proba
 
 BATCH = 256  # sentences per forward pass: memory stays bounded on endless stdin
 
@@ -36,21 +36,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tree", action="store_true",
                         help="use the greedy tree RAE and print the tree of each sentence")
     parser.add_argument("text", nargs="*", help="sentences to classify (default: read stdin)")
-
-
-def load_model(path, family: str, make_target: str) -> tuple[nn.Module, Vocabulary, list[str], int]:
-    saved = load_torch(path, make_target)
-    if saved.get("kind") != "model" or saved.get("family") != family:
-        raise ArtifactError(f"{path} is not a {family} RAE classifier; run `make {make_target}`")
-    config = saved["config"]
-    build_model = FAMILIES[family].build_model
-    model = build_model(config, len(saved["vocab"]), len(saved["labels"]))
-    try:
-        model.load_state_dict(saved["state"])
-    except RuntimeError:
-        raise ArtifactError(f"{path} does not match this code's model; run `make {make_target}`"
-                            ) from None
-    return model.eval(), Vocabulary(saved["vocab"]), saved["labels"], config["data"]["max_length"]
 
 
 def tree_of(tokens: list[str], merges: list[int], node_labels: list[str]) -> Tree:
@@ -117,11 +102,11 @@ def answer_lines(model: nn.Module, vocab: Vocabulary, labels: list[str], max_len
             yield {"text": text, **answer}
 
 
-def run(args: argparse.Namespace) -> None:
+def main(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
-    family = "greedy" if args.tree else "linear"
-    path = args.model or run.layout.model(family, task_name(args.dataset, args.protocol))
-    target = classify_target(args.dataset, args.protocol, family)
+    family = FAMILIES["greedy" if args.tree else "linear"]
+    path = args.model or run.layout.model(family.name, task_name(args.dataset, args.protocol))
+    target = classify_target(args.dataset, args.protocol, family.name)
     model, vocab, labels, max_length = load_model(path, family, target)
     model.to(run.device)
     for i, answer in enumerate(answer_lines(model, vocab, labels, max_length, run.device,

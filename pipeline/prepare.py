@@ -8,12 +8,12 @@ import json
 import sys
 import time
 
-from data.sources import LabeledText, load_movie_reviews, load_mr
+from data.sources import Sentences, load_movie_reviews, load_mr
 from data.sst import SPLITS, load_sst
 from data.tokenize import tokenize
-from pipeline.artifacts import save_json
-from pipeline.locks import exclusive
-from pipeline.options import Run, add_common
+from pipeline.infra.artifacts import save_json
+from pipeline.infra.locks import exclusive
+from pipeline.infra.options import Run, add_common
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,21 +27,23 @@ def fingerprint(*content) -> str:
     return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()[:12]
 
 
-def _tokenised(corpus: LabeledText, name: str) -> dict:
+def _tokenised(corpus: Sentences, name: str) -> dict:
     if corpus.dropped:
         counts = ", ".join(f"{n} {kind}" for kind, n in sorted(corpus.dropped.items()))
         print(f"warning: {name}: {counts} line(s) in {corpus.source}", file=sys.stderr)
     return {"source": corpus.source, "dropped": corpus.dropped, "texts": corpus.texts,
-            "labels": corpus.labels, "tokens": [tokenize(t) for t in corpus.texts],
-            "fingerprint": fingerprint(corpus.texts, corpus.labels)}
+            "tokens": [tokenize(t) for t in corpus.texts]}
 
 
 def _mr() -> dict:
-    return _tokenised(load_mr(), "MR")
+    mr = load_mr()
+    return {**_tokenised(mr, "MR"), "labels": mr.labels,
+            "fingerprint": fingerprint(mr.texts, mr.labels)}
 
 
 def _unlabeled() -> dict:
-    return _tokenised(load_movie_reviews(), "movie_reviews")
+    reviews = load_movie_reviews()
+    return {**_tokenised(reviews, "movie_reviews"), "fingerprint": fingerprint(reviews.texts)}
 
 
 def _sst() -> dict:
@@ -51,10 +53,10 @@ def _sst() -> dict:
     ordered = [(split, tree) for split in SPLITS for tree in trees[split]]
     prepared = {"source": source, "dropped": {},
                 "split": [split for split, _ in ordered],
-                "texts": [tree.text for _, tree in ordered],
-                "tokens": [tree.tokens for _, tree in ordered],
-                "labels": [tree.labels[-1] for _, tree in ordered],  # the root's 0-4
-                "node_labels": [tree.labels for _, tree in ordered],
+                "texts": [" ".join(tree.leaves) for _, tree in ordered],
+                "tokens": [tree.leaves for _, tree in ordered],
+                "labels": [tree.node_labels[-1] for _, tree in ordered],  # the root's 0-4
+                "node_labels": [tree.node_labels for _, tree in ordered],
                 "children": [tree.children for _, tree in ordered]}
     prepared["fingerprint"] = fingerprint(prepared["split"], prepared["tokens"],
                                           prepared["node_labels"], prepared["children"])
@@ -64,7 +66,7 @@ def _sst() -> dict:
 CORPORA = {"mr": _mr, "unlabeled": _unlabeled, "sst": _sst}
 
 
-def run(args: argparse.Namespace) -> None:
+def main(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
     with exclusive(run.layout.data):
         for name in args.corpus or ["mr", "unlabeled"]:

@@ -13,11 +13,12 @@ import torch
 
 from data.vocab import Vocabulary
 from models.word_rae import WordRAE
-from pipeline.artifacts import load_json, reusable, save_torch
-from pipeline.checkpoints import open_checkpoint, remove_checkpoint
-from pipeline.locks import exclusive
-from pipeline.options import Run, add_common
-from pipeline.provenance import provenance
+from pipeline.infra.artifacts import load_json, reusable, save_torch
+from pipeline.infra.checkpoints import open_checkpoint, remove_checkpoint
+from pipeline.infra.config import PRETRAIN_SECTIONS
+from pipeline.infra.locks import exclusive
+from pipeline.infra.options import Run, add_common
+from pipeline.infra.provenance import provenance
 from training.rae_pretrain import pretrain_rae
 from training.skipgram import train_skipgram
 
@@ -26,20 +27,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
 
 
-PRETRAIN_SECTIONS = ("data", "embeddings", "rae")  # the settings this stage reads
-
-
-def build_encoder(vocab_size: int, run: Run) -> WordRAE:
-    return WordRAE(vocab_size, run.config.embeddings.dim, run.config.rae.hidden)
-
-
-def run(args: argparse.Namespace) -> None:
+def main(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
     with exclusive(run.layout.run):
-        _pretrain(run)
+        pretrain(run)
 
 
-def _pretrain(run: Run) -> None:
+def pretrain(run: Run) -> None:
     config, path = run.config, run.layout.pretrain
     corpus = load_json(run.layout.data / "unlabeled.json", "prepare")
     made_from = {"config_digest": config.digest(*PRETRAIN_SECTIONS),
@@ -58,7 +52,7 @@ def _pretrain(run: Run) -> None:
     embedding_seconds = time.perf_counter() - start
 
     start = time.perf_counter()
-    encoder = build_encoder(len(vocab), run).to(run.device)
+    encoder = WordRAE(len(vocab), config.embeddings.dim, config.rae.hidden).to(run.device)
     with torch.no_grad():
         encoder.embeddings.weight.copy_(vectors)
     r = config.rae

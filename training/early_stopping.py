@@ -6,7 +6,6 @@ It also records the per-epoch curve the report plots.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from torch import nn
@@ -50,14 +49,3 @@ class EarlyStopping:
         model.load_state_dict(self.best_state)
         return self.curve
 
-
-def best_alpha(alphas: list[float], train_one: Callable[[float], tuple[nn.Module, Curve]]):
-    """Train once per alpha; -> (alpha, model, curve) of the best dev accuracy, and the best
-    dev accuracy of every alpha (keyed by str(alpha), for the report)."""
-    best, dev_accuracy = None, {}
-    for alpha in alphas:
-        model, curve = train_one(alpha)
-        dev_accuracy[str(alpha)] = max(curve.dev_accuracy)
-        if best is None or dev_accuracy[str(alpha)] > dev_accuracy[str(best[0])]:
-            best = (alpha, model, curve)
-    return best, dev_accuracy

@@ -6,13 +6,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from models.greedy_rae import GreedyRAE, Trees, reference_tree
-from training.classifier import clipped_lengths, padded, padded_batches, train_supervised
+from data.batching import clipped_lengths, padded, padded_batches
+from models.greedy_rae import GreedyRAE, GreedyTrees, reference_tree
 from training.early_stopping import Curve
 from training.resume import Checkpoint
+from training.supervised import Schedule, train_supervised
 
 
-def node_loss(model: GreedyRAE, trees: Trees, labels: torch.Tensor, alpha: float) -> torch.Tensor:
+def node_loss(model: GreedyRAE, trees: GreedyTrees, labels: torch.Tensor, alpha: float
+              ) -> torch.Tensor:
     """Mean over all merges of alpha * reconstruction + (1 - alpha) * cross-entropy of the
     node's softmax against its sentence's label."""
     logits = model.node_classifier(trees.parents)  # (B, T-1, classes)
@@ -38,9 +40,9 @@ def tree_features(model: GreedyRAE, sentences: list[list[int]], max_length: int,
 
 
 def train_greedy(model: GreedyRAE, train: tuple[list[list[int]], np.ndarray],
-                 dev: tuple[list[list[int]], np.ndarray], alpha: float, epochs: int,
-                 batch_size: int, lr: float, clip_norm: float, patience: int, max_length: int,
-                 seed: int, device: torch.device, checkpoint: Checkpoint | None = None) -> Curve:
+                 dev: tuple[list[list[int]], np.ndarray], alpha: float, schedule: Schedule,
+                 max_length: int, seed: int, device: torch.device,
+                 checkpoint: Checkpoint | None = None) -> Curve:
     """Early stopping reads the dev accuracy of the node softmax on each sentence's root."""
     sentences, labels = train[0], torch.as_tensor(train[1], device=device)
 
@@ -54,8 +56,7 @@ def train_greedy(model: GreedyRAE, train: tuple[list[list[int]], np.ndarray],
         return float((predicted == dev[1]).mean())
 
     return train_supervised(model, clipped_lengths(sentences, max_length), batch_loss,
-                            dev_accuracy, epochs, batch_size, lr, clip_norm, patience, seed,
-                            f"greedy RAE α={alpha}", checkpoint)
+                            dev_accuracy, schedule, seed, f"greedy RAE α={alpha}", checkpoint)
 
 
 def reference_node_loss(model: GreedyRAE, ids: list[int], label: int, alpha: float

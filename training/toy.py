@@ -1,7 +1,7 @@
-"""The seed's toy: encode a stream of one-hot vectors, unroll the final code, count recall.
+"""The original toy: encode a stream of one-hot vectors, unroll the final code, count recall.
 
 Two recipes train the same LinearRAE on one sequence, eye(n):
-- `seed`: plain SGD on the per-step reconstruction error (inputs and previous states), as the
+- `original`: plain SGD on the per-step reconstruction error (inputs and previous states), as the
   original experiment did. Nothing asks the *unrolled* sequence to be right, and unrolling
   compounds each step's error, so only the last few inputs come back.
 - `unrolled`: Adam on the same error plus the error of the whole unrolled sequence, which is
@@ -18,14 +18,14 @@ from torch import nn
 
 from models.linear_rae import LinearRAE, LinearRAEConfig
 
-SEED_INIT_STD = 0.1  # the seed drew every weight, bias and h_0 from a small Gaussian
+ORIGINAL_INIT_STD = 0.1  # the original drew every weight, bias and h_0 from a small Gaussian
 
 
 @dataclass
 class ToyResult:
     name: str
     recalled: int  # positions whose unrolled argmax is the input's, in order
-    loss: float  # the per-step reconstruction error (the seed's loss) at the end
+    loss: float  # the per-step reconstruction error (the original recipe's loss) at the end
     steps: int
     seconds: float
     unrolled: list[list[float]]  # (n, n) decoded sequence, for the figure
@@ -36,11 +36,11 @@ def one_hot_stream(length: int) -> torch.Tensor:
     return torch.eye(length).unsqueeze(0)  # (1, n, n): one sentence of n one-hot inputs
 
 
-def seed_model(length: int, hidden: int, seed: int) -> LinearRAE:
+def initial_model(length: int, hidden: int, seed: int) -> LinearRAE:
     torch.manual_seed(seed)
     model = LinearRAE(LinearRAEConfig(input_dim=length, hidden=hidden))
     for parameter in model.parameters():
-        nn.init.normal_(parameter, std=SEED_INIT_STD)
+        nn.init.normal_(parameter, std=ORIGINAL_INIT_STD)
     return model
 
 
@@ -75,7 +75,7 @@ class Recipe:
 
 
 RECIPES = {
-    "seed": Recipe("sgd", 1e-4, with_unrolled=False, clip_norm=None, cosine_decay=False),
+    "original": Recipe("sgd", 1e-4, with_unrolled=False, clip_norm=None, cosine_decay=False),
     "unrolled": Recipe("adam", 1e-2, with_unrolled=True, clip_norm=1.0, cosine_decay=True),
 }
 
@@ -85,7 +85,7 @@ def train(name: str, length: int, hidden: int, steps: int, seed: int, trace_ever
     """Train one recipe from RECIPES for a fixed number of steps, noting the recall as it goes
     (the time spent noting it is not counted)."""
     recipe = RECIPES[name]
-    model = seed_model(length, hidden, seed)
+    model = initial_model(length, hidden, seed)
     x = one_hot_stream(length)
     optimizer_class = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}[recipe.optimizer]
     optimizer = optimizer_class(model.parameters(), lr=recipe.lr)

@@ -1,0 +1,57 @@
+"""What an RAE family declares (Family), and what it gets to train one fold (FoldInputs)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from pipeline.infra.config import Config
+from training.resume import Checkpoint
+
+
+@dataclass
+class FoldInputs:
+    pretrained: dict  # pretrain.pt: vocabulary, word vectors, linear RAE
+    config: Config
+    device: torch.device
+    parts: dict[str, tuple[list, np.ndarray]]  # train/dev/test: (inputs, sentence classes)
+    classes: int
+    seed: int  # the fold's own seed
+    checkpoint: Checkpoint  # the fold's part of the stage's checkpoint
+
+    @property
+    def vocab_size(self) -> int:
+        return len(self.pretrained["vocab"])
+
+    @property
+    def word_vectors(self) -> torch.Tensor:
+        """The skip-gram vectors (V, d) that pretraining fed the linear RAE."""
+        return self.pretrained["encoder"]["embeddings.weight"]
+
+    def labels(self) -> dict[str, np.ndarray]:
+        return {part: classes for part, (_, classes) in self.parts.items()}
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str  # MODEL=<name>; its artifacts are classify-<name>-<task>.pt, model-<name>-<task>.pt
+    order: int  # its place among the families, in reports and in MODEL=all
+    rows: tuple[str, ...]  # the report rows it makes, in order
+    saved_row: str  # the row whose model `classify` saves (predict and phrase accuracy load it)
+    datasets: tuple[str, ...]  # the data sets MODEL=all runs it on
+    about: str  # how its rows are made, for the report
+    build_model: Callable[[Config, int, int], nn.Module]  # (config, vocabulary size, classes)
+    # -> ({row: test probabilities, curve, seconds, ...}, the saved row's model state)
+    train_fold: Callable[[FoldInputs], tuple[dict, dict]]
+    needs_trees: bool = False  # trains on the task's parse trees, not on word-id lists
+    # Rows that only fit a head on another row's trained RAE: their time and training curve
+    # are that row's, so the report counts and draws them once.
+    reuses_training: tuple[str, ...] = ()
+
+    @property
+    def trained_rows(self) -> tuple[str, ...]:
+        return tuple(row for row in self.rows if row not in self.reuses_training)

@@ -1,0 +1,74 @@
+"""The linear RAE: frozen encoder + head, and the fine-tuned encoder.
+
+linear-rae-frozen: the pretrained encoder is fixed; only the head learns (what pretraining
+alone captured). linear-rae-finetuned: word vectors, encoder and head train together on
+alpha * reconstruction + (1 - alpha) * cross-entropy, with alpha picked on the fold's dev set.
+"""
+
+from __future__ import annotations
+
+import time
+
+import torch
+
+from data.tasks import DATASETS
+from models.classifier import RAEClassifier
+from models.word_rae import WordRAE
+from pipeline.families.family import Family, FoldInputs
+from pipeline.infra.config import Config
+from training.head import head_test_probabilities
+from training.inference import predict_proba
+from training.linear import encode_codes, fine_tune
+from training.supervised import best_alpha
+
+
+def build_model(config: Config, vocab_size: int, classes: int) -> RAEClassifier:
+    encoder = WordRAE(vocab_size, config.embeddings.dim, config.rae.hidden)
+    return RAEClassifier(encoder, classes=classes, dropout=config.classify.dropout)
+
+
+def _pretrained(fold: FoldInputs) -> RAEClassifier:
+    model = build_model(fold.config, fold.vocab_size, fold.classes)
+    model.encoder.load_state_dict(fold.pretrained["encoder"])
+    return model.to(fold.device)
+
+
+def _frozen(fold: FoldInputs) -> dict:
+    start = time.perf_counter()
+    model = _pretrained(fold)
+    codes = {part: encode_codes(model.encoder, sentences, fold.config.data.max_length,
+                                fold.device) for part, (sentences, _) in fold.parts.items()}
+    c = fold.config.classify
+    probs, curve = head_test_probabilities(model.head, codes, fold.labels(), c.head_epochs,
+                                           c.head_lr, c.head_patience)
+    return {"probs": probs, "curve": vars(curve), "seconds": time.perf_counter() - start}
+
+
+def _finetuned(fold: FoldInputs) -> tuple[dict, dict]:
+    start = time.perf_counter()
+    c, max_length = fold.config.classify, fold.config.data.max_length
+    (alpha, model, curve), dev_accuracy = best_alpha(
+        c.alphas, fold.seed, lambda: _pretrained(fold),
+        lambda model, alpha: fine_tune(model, fold.parts["train"], fold.parts["dev"], alpha,
+                                       c.schedule, max_length, fold.seed, fold.device,
+                                       fold.checkpoint))
+    probs = torch.from_numpy(predict_proba(model, fold.parts["test"][0], max_length, fold.device))
+    result = {"probs": probs, "curve": vars(curve), "alpha": alpha, "dev_accuracy": dev_accuracy,
+              "seconds": time.perf_counter() - start}
+    return result, model.state_dict()
+
+
+def train_fold(fold: FoldInputs) -> tuple[dict, dict]:
+    """The fine-tuning loops resume from the fold's checkpoint; the frozen head is quick and
+    reruns."""
+    frozen = _frozen(fold)
+    finetuned, state = _finetuned(fold)
+    return {"linear-rae-frozen": frozen, "linear-rae-finetuned": finetuned}, state
+
+
+FAMILIES = (Family(
+    name="linear", order=10, rows=("linear-rae-frozen", "linear-rae-finetuned"),
+    saved_row="linear-rae-finetuned", datasets=DATASETS,
+    about="linear-rae-frozen: a head on the pretrained left-to-right RAE's final code; "
+          "linear-rae-finetuned: word vectors, RAE and head trained together.",
+    build_model=build_model, train_fold=train_fold),)

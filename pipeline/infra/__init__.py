@@ -1,0 +1,2 @@
+"""What every stage relies on: config, run options and paths, artifacts, checkpoints, locks,
+provenance, and loading what earlier stages built."""

@@ -1,0 +1,64 @@
+"""Command-line options shared by the stages, and the run context they resolve to."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from data.splits import PROTOCOLS
+from data.tasks import DATASETS
+from pipeline.infra.config import Config, ConfigError, load_config
+from pipeline.infra.paths import Layout
+from pipeline.infra.runtime import DEVICES, resolve_device, set_seed
+
+
+def command_line() -> str:
+    """How this stage was started, as a user would type it."""
+    return shlex.join(["python", "-m", "pipeline", *sys.argv[1:]])
+
+
+def add_common(parser: argparse.ArgumentParser, task: bool = False) -> None:
+    parser.add_argument("--config", default="configs/default.toml",
+                        help="TOML file of settings (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seeds folds, initialisation and data order (default: 0)")
+    parser.add_argument("--device", choices=DEVICES, default="auto",
+                        help="where to train: auto picks CUDA when present (default: auto)")
+    parser.add_argument("--build", default="build", help="folder for artifacts (default: build)")
+    parser.add_argument("--reports", default="reports", help="folder for reports")
+    parser.add_argument("--checkpoint-every", type=float, default=60.0, metavar="SECONDS",
+                        help="save training state this often, so a killed pretrain or classify "
+                             "resumes (default: %(default)s; 0: after every step)")
+    if task:
+        parser.add_argument("--dataset", choices=DATASETS, default="mr",
+                            help="mr, or SST's sst2 / sst5 (default: mr)")
+        parser.add_argument(
+            "--protocol", choices=PROTOCOLS, default="split",
+            help="split: one 80/10/10 split; cv10: 10-fold CV (default: split)")
+
+
+@dataclass
+class Run:
+    config: Config
+    layout: Layout
+    seed: int
+    device: torch.device
+    command: str
+    checkpoint_every: float  # seconds between checkpoints of a training stage
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Run:
+        """Read and check the config before any work, then seed everything."""
+        config = load_config(args.config)
+        if args.checkpoint_every < 0:
+            raise ConfigError(
+                f"--checkpoint-every must be >= 0 seconds, got {args.checkpoint_every}")
+        device = resolve_device(args.device)
+        set_seed(args.seed)
+        layout = Layout(Path(args.build), Path(args.reports), Path(args.config), args.seed)
+        return cls(config, layout, args.seed, device, command_line(), args.checkpoint_every)

@@ -1,0 +1,90 @@
+"""Property-based tests (hypothesis) of text handling: tokenising, vocabulary, batching and
+the answers predict gives for arbitrary input lines."""
+
+import numpy as np
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from data.batching import length_batches, pad
+from data.tokenize import tokenize
+from data.vocab import PAD, UNK, Vocabulary
+from models.binary_tree_rae import TreeRAEConfig
+from models.classifier import GreedyRAEClassifier, RAEClassifier
+from models.greedy_rae import GreedyRAE
+from models.word_rae import WordRAE
+from pipeline.predict import answer_lines
+
+CPU = torch.device("cpu")
+words = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=8)
+
+
+@given(st.text())
+def test_tokens_are_non_empty_and_without_whitespace(text):
+    tokens = tokenize(text)
+    assert all(token and not any(ch.isspace() for ch in token) for token in tokens)
+    assert tokenize(text) == tokens  # deterministic
+
+
+@given(st.lists(st.lists(words, max_size=6), max_size=8), st.integers(1, 3))
+def test_vocabulary_keeps_frequent_words_and_maps_the_rest_to_unk(sentences, min_count):
+    vocab = Vocabulary.build(sentences, min_count)
+    assert vocab.words[:2] == [PAD, UNK] and len(set(vocab.words)) == len(vocab)
+    counts = {}
+    for sentence in sentences:
+        for w in sentence:
+            counts[w] = counts.get(w, 0) + 1
+    for sentence in sentences:
+        for w, i in zip(sentence, vocab.encode(sentence), strict=True):
+            kept = counts[w] >= min_count and w not in (PAD, UNK)
+            assert (vocab.words[i] == w) if kept else (i == Vocabulary.unk_id)
+
+
+@given(st.lists(st.lists(st.integers(2, 50), max_size=12), min_size=1, max_size=10),
+       st.one_of(st.none(), st.integers(1, 6)))
+def test_pad_keeps_each_sentences_last_tokens(sequences, max_length):
+    ids, lengths = pad(sequences, max_length)
+    for row, sequence in enumerate(sequences):
+        kept = (sequence[-max_length:] if max_length else sequence) or [Vocabulary.unk_id]
+        assert ids[row, : lengths[row]].tolist() == kept
+        assert (ids[row, lengths[row] :] == Vocabulary.pad_id).all()
+
+
+@given(st.lists(st.integers(1, 40), min_size=1, max_size=60), st.integers(1, 16), st.booleans())
+def test_length_batches_partition_the_sentences(lengths, batch_size, shuffled):
+    rng = np.random.default_rng(0) if shuffled else None
+    batches = list(length_batches(lengths, batch_size, rng))
+    assert sorted(np.concatenate(batches).tolist()) == list(range(len(lengths)))
+    assert all(0 < len(b) <= batch_size for b in batches)
+
+
+def _models():
+    torch.manual_seed(0)
+    vocab = Vocabulary([PAD, UNK, "good", "bad", "film", "."])
+    linear = RAEClassifier(WordRAE(len(vocab), 4, 6)).eval()
+    greedy = GreedyRAEClassifier(GreedyRAE(TreeRAEConfig(len(vocab), 4))).eval()
+    return vocab, linear, greedy
+
+
+VOCAB, LINEAR, GREEDY = _models()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",),
+                                               blacklist_characters="\n")), max_size=5),
+       st.booleans())
+def test_every_line_gets_one_valid_answer_in_order(lines, tree):
+    model = GREEDY if tree else LINEAR
+    answers = list(answer_lines(model, VOCAB, ["neg", "pos"], 20, CPU, iter(lines), tree))
+    assert [a["text"] for a in answers] == lines
+    for answer in answers:
+        assert answer["label"] in ("neg", "pos") and 0.5 <= answer["prob"] <= 1.0
+        if tree:
+            assert answer["tree"].startswith("(")
+
+
+def test_a_hundred_thousand_tokens_on_one_line():
+    line = " ".join(["good"] * 100_000)
+    for model, tree in ((LINEAR, False), (GREEDY, True)):
+        (answer,) = answer_lines(model, VOCAB, ["neg", "pos"], 20, CPU, iter([line]), tree)
+        assert answer["text"] == line

@@ -1,0 +1,45 @@
+"""A softmax head on fixed features (codes of a frozen encoder, a tree RAE's nodes): full-batch
+Adam, early-stopped on dev accuracy."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from training.early_stopping import Curve, EarlyStopping
+
+
+def _accuracy(logits: torch.Tensor, labels: torch.Tensor) -> float:
+    return (logits.argmax(-1) == labels).float().mean().item()
+
+
+def fit_head(head: nn.Linear, train_features: torch.Tensor, train_labels: torch.Tensor,
+             dev_features: torch.Tensor, dev_labels: torch.Tensor, epochs: int, lr: float,
+             patience: int) -> Curve:
+    """Full-batch training of the head, early-stopped on dev accuracy."""
+    optimizer = torch.optim.Adam(head.parameters(), lr=lr)
+    stopper = EarlyStopping(patience)
+    for _ in range(epochs):
+        loss = F.cross_entropy(head(train_features), train_labels)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        with torch.no_grad():
+            dev_accuracy = _accuracy(head(dev_features), dev_labels)
+        if stopper.update(head, loss.item(), dev_accuracy):
+            break
+    return stopper.finish(head)
+
+
+def head_test_probabilities(head: nn.Linear, features: dict[str, torch.Tensor],
+                            labels: dict[str, np.ndarray], epochs: int, lr: float, patience: int
+                            ) -> tuple[torch.Tensor, Curve]:
+    """Fit the head on features["train"] (early stopping on "dev"); -> (its class
+    probabilities on features["test"], on the CPU; the curve)."""
+    device = features["train"].device
+    train, dev = (torch.as_tensor(labels[part], device=device) for part in ("train", "dev"))
+    curve = fit_head(head, features["train"], train, features["dev"], dev, epochs, lr, patience)
+    with torch.no_grad():
+        return torch.softmax(head(features["test"]), -1).cpu(), curve

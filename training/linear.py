@@ -1,0 +1,47 @@
+"""The linear RAE as a classifier: its final codes, and fine-tuning it with its head."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from data.batching import clipped_lengths, padded, padded_batches
+from models.classifier import RAEClassifier
+from models.word_rae import WordRAE
+from training.early_stopping import Curve
+from training.inference import predict_proba
+from training.resume import Checkpoint
+from training.supervised import Schedule, train_supervised
+
+
+@torch.no_grad()
+def encode_codes(encoder: WordRAE, sentences: list[list[int]], max_length: int,
+                 device: torch.device, batch_size: int = 512) -> torch.Tensor:
+    """Final codes h_n (N, h) in the order of `sentences`."""
+    encoder.eval()
+    codes = torch.empty(len(sentences), encoder.rae.config.hidden, device=device)
+    for batch, ids, lengths in padded_batches(sentences, batch_size, max_length, device):
+        codes[torch.as_tensor(batch, device=device)] = encoder(ids, lengths)[0]
+    return codes
+
+
+def fine_tune(model: RAEClassifier, train: tuple[list[list[int]], np.ndarray],
+              dev: tuple[list[list[int]], np.ndarray], alpha: float, schedule: Schedule,
+              max_length: int, seed: int, device: torch.device,
+              checkpoint: Checkpoint | None = None) -> Curve:
+    """Train word vectors, encoder and head on alpha * reconstruction + (1 - alpha) * CE,
+    reconstruction as the mean error per token."""
+    sentences, labels = train[0], torch.as_tensor(train[1], device=device)
+
+    def batch_loss(model, batch):
+        ids, lengths = padded(sentences, batch, max_length, device)
+        logits, error = model(ids, lengths)
+        cross_entropy = F.cross_entropy(logits, labels[torch.as_tensor(batch, device=device)])
+        return alpha * error.sum() / lengths.sum() + (1 - alpha) * cross_entropy
+
+    def dev_accuracy(model):
+        return float((predict_proba(model, dev[0], max_length, device).argmax(1) == dev[1]).mean())
+
+    return train_supervised(model, clipped_lengths(sentences, max_length), batch_loss,
+                            dev_accuracy, schedule, seed, f"fine-tune α={alpha}", checkpoint)

@@ -1,0 +1,74 @@
+"""The one supervised loop every RAE family trains with, its schedule, and the choice of alpha.
+
+The loop knows nothing of the model: it takes a batch loss and a dev accuracy as functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from data.batching import length_batches
+from training.divergence import check_finite
+from training.early_stopping import Curve, EarlyStopping
+from training.progress import progress
+from training.resume import Checkpoint, TrainingLoop
+
+
+@dataclass(frozen=True)
+class Schedule:
+    epochs: int  # upper bound; early stopping on dev
+    patience: int  # epochs without a dev gain before stopping
+    batch_size: int
+    lr: float  # Adam
+    clip_norm: float  # gradient norm cap: a recursive net has occasional exploding steps
+
+
+def train_supervised(model: nn.Module, lengths: list[int],
+                     batch_loss: Callable[[nn.Module, np.ndarray], torch.Tensor],
+                     dev_accuracy: Callable[[nn.Module], float], schedule: Schedule, seed: int,
+                     description: str, checkpoint: Checkpoint | None = None) -> Curve:
+    """Minibatch Adam on batch_loss(model, training indices), batches of similar `lengths`,
+    gradients clipped; after each epoch dev_accuracy(model) decides early stopping, and the
+    best epoch's parameters are kept. With a checkpoint, a killed run picks up where it
+    stopped."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=schedule.lr)
+    stopper = EarlyStopping(schedule.patience)
+    loop = TrainingLoop(checkpoint or Checkpoint.in_memory(), description, model, optimizer,
+                        np.random.default_rng(seed), stopper=stopper)
+    for epoch in loop.epochs(schedule.epochs):
+        model.train()
+        batches = list(length_batches(lengths, schedule.batch_size, loop.rng))
+        for batch in progress(loop.steps(batches), f"{description} epoch {epoch + 1}",
+                              total=len(batches)):
+            loss = batch_loss(model, batch)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), schedule.clip_norm)
+            optimizer.step()
+            loop.record(check_finite(loss.item(), f"{description}, epoch {epoch + 1}")
+                        * len(batch), len(batch))
+        if stopper.update(model, loop.end_epoch(), dev_accuracy(model)):
+            break
+    loop.finish()
+    return stopper.finish(model)
+
+
+def best_alpha(alphas: list[float], seed: int, new_model: Callable[[], nn.Module],
+               train: Callable[[nn.Module, float], Curve]):
+    """Train a new model per alpha, each from the same initialisation (torch seeded with `seed`
+    before new_model()); -> (alpha, model, curve) of the best dev accuracy, and the best dev
+    accuracy of every alpha (keyed by str(alpha), for the report)."""
+    best, dev_accuracy = None, {}
+    for alpha in alphas:
+        torch.manual_seed(seed)
+        model = new_model()
+        curve = train(model, alpha)
+        dev_accuracy[str(alpha)] = max(curve.dev_accuracy)
+        if best is None or dev_accuracy[str(alpha)] > dev_accuracy[str(best[0])]:
+            best = (alpha, model, curve)
+    return best, dev_accuracy
