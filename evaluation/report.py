@@ -71,7 +71,7 @@ def _intro(report: dict) -> list[str]:
         "tokens outside the pretraining vocabulary). "
         "Accuracy is the mean over test folds; the interval is Student-t over folds (cv10) or "
         "Wilson on the test set (split). Baselines fit on train+dev (they select nothing); "
-        "the RAE rows use dev for early stopping and alpha. " + (PHRASES if phrases else ""),
+        "the RAE rows use dev for early stopping and alpha." + (" " + PHRASES if phrases else ""),
         "",
         *(f"- {about}" for about in report.get("families", {}).values()),
         "",

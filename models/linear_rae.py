@@ -74,7 +74,7 @@ class LinearRAE(nn.Module):
 
 
 def reference_scan(model: LinearRAE, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """One sentence x (n, d), one step at a time -> (code h_n, error). The seed's scan."""
+    """One sentence x (n, d), one step at a time -> (code h_n, error). The original scan."""
     rnn = model.encoder
     W1, W2, b = rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0 + rnn.bias_hh_l0
     Wx, bx = model.decode_input.weight, model.decode_input.bias

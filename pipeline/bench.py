@@ -2,7 +2,7 @@
 
 Each pair trains the same model size (from the config) on the same synthetic sentences, whose
 lengths follow MR's (mean about 22 tokens), with one optimiser step per batch or per sentence:
-- linear RAE pretraining as `make pretrain` runs it, against the seed's scan (one sentence and
+- linear RAE pretraining as `make pretrain` runs it, against the original scan (one sentence and
   one time step at a time); its arithmetic rate is compared with this machine's measured
   float32 matmul peak;
 - greedy tree RAE semi-supervised training as `make classify MODEL=greedy` runs it, against

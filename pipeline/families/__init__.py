@@ -13,13 +13,15 @@ import importlib
 import pkgutil
 from pathlib import Path
 
+from torch import nn
+
 from data.tasks import TaskError
 from data.vocab import Vocabulary
 from pipeline.families.family import Family, FoldInputs
 from pipeline.infra.artifacts import ArtifactError, load_torch
 from pipeline.infra.config import ConfigError, parse_config
 
-__all__ = ["FAMILIES", "Family", "FoldInputs", "families_for", "load_model"]
+__all__ = ["FAMILIES", "Family", "FoldInputs", "check_applies", "families_for", "load_model"]
 
 
 def _discover() -> dict[str, Family]:
@@ -46,7 +48,7 @@ def check_applies(family: Family, dataset: str, has_trees: bool) -> None:
 
 
 def load_model(path: str | Path, family: Family, make_target: str
-               ) -> tuple:
+               ) -> tuple[nn.Module, Vocabulary, list[str], int]:
     """The model `classify` saved for the family -> (model in eval mode, vocabulary, class
     names, max length)."""
     saved = load_torch(path, make_target)

@@ -6,9 +6,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import torch
 
 from data.tasks import DATASETS
-from pipeline.families import FAMILIES, families_for
+from pipeline.families import FAMILIES, families_for, load_model
+from pipeline.infra.artifacts import ArtifactError, save_torch
+from pipeline.infra.config import Config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,3 +45,45 @@ def test_model_all_runs_every_family_that_applies_in_registry_order():
     assert [f.name for f in families_for("mr", "all")] == ["linear", "greedy", "greedy-random"]
     assert [f.name for f in families_for("sst2", "all")] == ["linear", "greedy", "tree"]
     assert families_for("sst5", "tree") == (FAMILIES["tree"],)
+
+
+# Parameter names of the saved models: models saved before a refactor must still load.
+SAVED_PARAMETERS = {
+    "linear": {"encoder.embeddings.weight", "encoder.rae.encoder.weight_ih_l0",
+               "encoder.rae.encoder.weight_hh_l0", "encoder.rae.encoder.bias_ih_l0",
+               "encoder.rae.encoder.bias_hh_l0", "encoder.rae.decode_input.weight",
+               "encoder.rae.decode_input.bias", "encoder.rae.decode_state.weight",
+               "encoder.rae.decode_state.bias", "encoder.rae.h0", "head.weight", "head.bias"},
+    "greedy": {"rae.embeddings.weight", "rae.compose.weight", "rae.compose.bias",
+               "rae.reconstruct.weight", "rae.reconstruct.bias", "rae.node_classifier.weight",
+               "rae.node_classifier.bias", "head.weight", "head.bias"},
+    "tree": {"embeddings.weight", "compose.weight", "compose.bias", "reconstruct.weight",
+             "reconstruct.bias", "node_classifier.weight", "node_classifier.bias"},
+}
+SAVED_PARAMETERS["greedy-random"] = SAVED_PARAMETERS["greedy"]
+
+
+@pytest.mark.parametrize("name", FAMILIES)
+def test_saved_models_keep_their_parameter_names_and_load(name, tmp_path):
+    family, config = FAMILIES[name], Config()
+    model = family.build_model(config, 12, 2)
+    assert set(model.state_dict()) == SAVED_PARAMETERS[name]
+    path = tmp_path / "model.pt"
+    save_torch({"kind": "model", "family": name, "config": config.to_dict(),
+                "vocab": ["<pad>", "<unk>"] + [f"w{i}" for i in range(10)],
+                "labels": ["neg", "pos"], "state": model.state_dict()}, path)
+    loaded, vocab, labels, max_length = load_model(path, family, "classify")
+    assert len(vocab) == 12 and labels == ["neg", "pos"] and max_length == config.data.max_length
+    assert all(torch.equal(a, b) for a, b in zip(loaded.state_dict().values(),
+                                                  model.state_dict().values(), strict=True))
+
+
+def test_a_model_file_with_a_bad_embedded_config_is_one_line(tmp_path):
+    family = FAMILIES["linear"]
+    path = tmp_path / "model.pt"
+    config = Config().to_dict()
+    config["data"]["max_length"] = -5
+    save_torch({"kind": "model", "family": "linear", "config": config, "vocab": ["<pad>", "<unk>"],
+                "labels": ["neg", "pos"], "state": {}}, path)
+    with pytest.raises(ArtifactError, match="data.max_length"):
+        load_model(path, family, "classify")

@@ -1,0 +1,39 @@
+"""The shared pieces of every family's training: the choice of alpha and the head on fixed
+features."""
+
+import numpy as np
+import torch
+from torch import nn
+
+from training.early_stopping import Curve
+from training.head import head_test_probabilities
+from training.supervised import best_alpha
+
+
+def test_every_alpha_starts_from_the_same_initialisation_and_the_best_dev_wins():
+    starts = []
+
+    def new_model():
+        model = nn.Linear(3, 2)
+        starts.append(model.weight.detach().clone())
+        torch.rand(5)  # training draws from the stream too; the next alpha must not see it
+        return model
+
+    dev = {0.1: [0.5, 0.6], 0.3: [0.7, 0.65], 0.5: [0.7]}
+    (alpha, _, curve), scores = best_alpha(list(dev), 7, new_model,
+                                           lambda model, a: Curve([0.0], dev[a], 0))
+    assert all(torch.equal(starts[0], s) for s in starts[1:])
+    assert alpha == 0.3 and curve.dev_accuracy == dev[0.3]  # ties keep the earlier alpha
+    assert scores == {"0.1": 0.6, "0.3": 0.7, "0.5": 0.7}
+
+
+def test_head_on_separable_features_predicts_the_test_part():
+    rng = np.random.default_rng(0)
+    labels = {part: rng.integers(0, 2, 40) for part in ("train", "dev", "test")}
+    features = {part: torch.tensor(np.c_[2.0 * y - 1, rng.normal(0, 0.1, 40)], dtype=torch.float)
+                for part, y in labels.items()}
+    torch.manual_seed(0)
+    probs, curve = head_test_probabilities(nn.Linear(2, 2), features, labels, 200, 0.05, 20)
+    assert probs.shape == (40, 2) and torch.allclose(probs.sum(1), torch.ones(40))
+    assert (probs.argmax(1).numpy() == labels["test"]).mean() == 1.0
+    assert curve.dev_accuracy[curve.best_epoch] == 1.0
