@@ -1,1 +1,2 @@
-"""Data: sources, tokenising, vocabulary, splits and batching. No training here."""
+"""Data: sources, tokenising, vocabulary, splits, tasks, padded batches and tree batches. No
+training here."""

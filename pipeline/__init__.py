@@ -1,1 +1,2 @@
-"""Entry points, one per stage: `python -m pipeline <stage>`."""
+"""The stages, one module each (`python -m pipeline <stage>`); the RAE families in families/, what
+the stages rely on in infra/."""

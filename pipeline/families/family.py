@@ -27,10 +27,10 @@ class FoldInputs:
     def vocab_size(self) -> int:
         return len(self.pretrained["vocab"])
 
-    @property
-    def word_vectors(self) -> torch.Tensor:
-        """The skip-gram vectors (V, d) that pretraining fed the linear RAE."""
-        return self.pretrained["encoder"]["embeddings.weight"]
+    def start_from_word_vectors(self, embeddings: nn.Embedding) -> None:
+        """Copy the skip-gram vectors that pretraining fed the linear RAE into a new model's."""
+        with torch.no_grad():
+            embeddings.weight.copy_(self.pretrained["encoder"]["embeddings.weight"])
 
     def labels(self) -> dict[str, np.ndarray]:
         return {part: classes for part, (_, classes) in self.parts.items()}

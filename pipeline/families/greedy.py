@@ -39,8 +39,7 @@ def _fit_rae(fold: FoldInputs, pretrained_words: bool):
     def new_model():
         model = build_model(fold.config, fold.vocab_size, fold.classes)
         if pretrained_words:
-            with torch.no_grad():
-                model.rae.embeddings.weight.copy_(fold.word_vectors)
+            fold.start_from_word_vectors(model.rae.embeddings)
         return model.to(fold.device)
 
     return best_alpha(g.alphas, fold.seed, new_model,

@@ -41,8 +41,7 @@ def _row(fold: FoldInputs, train: list[LabelledTree[int]], checkpoint) -> tuple[
 
     def new_model():
         model = build_model(fold.config, fold.vocab_size, fold.classes)
-        with torch.no_grad():
-            model.embeddings.weight.copy_(fold.word_vectors)
+        fold.start_from_word_vectors(model.embeddings)
         return model.to(fold.device)
 
     (alpha, model, curve), dev_accuracy = best_alpha(

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from nltk import Tree
 
+from pipeline.evaluate import UNROLL_POSITIONS
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.integration
 
@@ -69,7 +71,7 @@ def test_eval_writes_the_report(built, data_slice):
         assert sum(map(sum, row["confusion"])) == _mr_lines(data_slice) // 10  # the test part
     assert report["results"][0]["accuracy"] == 0.5  # majority on a balanced test set
     assert all(r["reported"] for r in report["references"])
-    assert len(report["unroll"]["recovered"]) == 10
+    assert len(report["unroll"]["recovered"]) == UNROLL_POSITIONS
     for name in ("accuracy.md", "confusion.png", "curves.png", "unroll.png"):
         assert (report_dir / name).stat().st_size > 0
 
