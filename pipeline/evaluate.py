@@ -83,10 +83,8 @@ def _baseline_rows(task: Task) -> list[dict]:
 
 def _saved_model_phrase_accuracy(run: Run, task: Task, family: Family) -> float:
     """All-phrase accuracy of the model classify saved for the family (SST has one fold)."""
-    model, vocab, _, max_length = load_model(
-        run.layout.model(family.name, task.name), family,
-        classify_target(task.dataset, task.protocol, family.name))
-    model.to(run.device)
+    model, vocab = _saved_model(run, task, family)
+    max_length = run.config.data.max_length  # the saved model's own: its config digest is checked
 
     def predict(phrases):
         ids = [vocab.encode(words) for words in phrases]
