@@ -23,21 +23,29 @@ FAMILY.greedy        := mr sst2 sst5
 FAMILY.greedy-random := mr
 FAMILY.tree          := sst2 sst5
 
-# Same layout as pipeline/infra/paths.py.
-RUN      := $(BUILD)/$(basename $(notdir $(CONFIG)))-seed$(SEED)
+# The layout of pipeline/infra/paths.py, which names the run folders from the config's
+# content (so two configs never share one); it needs only the standard library.
+FOLDERS  := $(shell $(PYTHON) -m pipeline.infra.paths '$(CONFIG)' '$(SEED)')
+RUN      := $(BUILD)/$(word 1,$(FOLDERS))
+PRETRAIN := $(BUILD)/$(word 2,$(FOLDERS))/pretrain.pt
 TASK     := $(DATASET)-$(PROTOCOL)
 LABELED  := $(BUILD)/data/$(if $(filter mr,$(DATASET)),mr,sst).json
 UNLABELED := $(BUILD)/data/unlabeled.json
-PRETRAIN := $(RUN)/pretrain.pt
+# Artifacts record the digest of the code that computes them (pipeline/infra/provenance.py);
+# when it changes, make reruns the stages and they rebuild what that code made.
+READING_CODE   := $(wildcard data/*.py)
+COMPUTING_CODE := $(wildcard data/*.py models/*.py training/*.py pipeline/families/*.py)
 FAMILY_NAMES := $(sort $(patsubst FAMILY.%,%,$(filter FAMILY.%,$(.VARIABLES))))
 ALL      := $(foreach f,$(FAMILY_NAMES),$(if $(filter $(DATASET),$(FAMILY.$(f))),$(f)))
 MODELS   := $(or $(MODEL),$(if $(filter mr,$(DATASET)),linear,all))
 FAMILIES := $(if $(filter all,$(MODELS)),$(ALL),$(MODELS))
 CLASSIFY := $(foreach f,$(FAMILIES),$(RUN)/classify-$(f)-$(TASK).pt)
 REPORT   := $(REPORTS)/$(TASK)/accuracy.json
-# Which run the report was last made from: switching CONFIG, SEED or MODEL rewrites
-# this file, so the report is remade even when that run's artifacts are older than it.
-REPORT_SOURCE := $(BUILD)/.report-$(TASK).source
+# eval writes which run and models the report comes from, under the report's lock; when that
+# is not this run (another CONFIG, SEED or MODEL), the report is remade even if it is newer
+# than this run's artifacts.
+REPORT_SOURCE := $(REPORTS)/$(TASK)/.source
+REPORT_STALE  := $(shell echo '$(notdir $(RUN)) $(MODELS)' | cmp -s - '$(REPORT_SOURCE)' || echo FORCE)
 
 ARGS = --config $(CONFIG) --seed $(SEED) --device $(DEVICE) --build $(BUILD) --reports $(REPORTS) \
        --checkpoint-every $(CHECKPOINT)
@@ -67,31 +75,32 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 
 prepare: $(LABELED) $(UNLABELED) ## read and tokenise the DATASET and the unlabeled reviews
 
-$(BUILD)/data/%.json: $(SETUP)
+$(BUILD)/data/%.json: $(SETUP) $(READING_CODE)
 	$(STAGE) prepare $(ARGS) --corpus $*
 
 pretrain: $(PRETRAIN) ## train word vectors and the linear RAE on unlabeled text
 
-$(PRETRAIN): $(UNLABELED) $(CONFIG)
+$(PRETRAIN): $(UNLABELED) $(COMPUTING_CODE)
 	$(STAGE) pretrain $(ARGS)
 
 classify: $(CLASSIFY) ## fit the MODEL's classifiers on the DATASET, fold by fold
 
 # One pattern rule makes both files of a family: per-fold predictions and the model predict uses.
-$(RUN)/classify-%-$(TASK).pt $(RUN)/model-%-$(TASK).pt: $(PRETRAIN) $(LABELED)
+$(RUN)/classify-%-$(TASK).pt $(RUN)/model-%-$(TASK).pt: $(PRETRAIN) $(LABELED) $(COMPUTING_CODE)
 	$(STAGE) classify $(ARGS) --dataset $(DATASET) --protocol $(PROTOCOL) --model $*
 
 eval: $(REPORT) ## baselines, metrics and figures -> reports/DATASET-PROTOCOL/
 
-$(REPORT_SOURCE): FORCE
-	@mkdir -p $(@D)
-	@echo '$(RUN) $(MODELS)' | cmp -s - $@ || echo '$(RUN) $(MODELS)' > $@
-
-$(REPORT): $(CLASSIFY) $(REPORT_SOURCE)
+$(REPORT): $(CLASSIFY) $(REPORT_STALE)
 	$(STAGE) eval $(ARGS) --dataset $(DATASET) --protocol $(PROTOCOL) --model $(MODELS)
 
+# TEXT reaches predict through the environment, never through the shell or make's own
+# expansion: $(value TEXT) is the text as typed, whatever $, quotes or backticks it holds.
+unexport TEXT
+predict: export RAE_PREDICT_TEXT = $(value TEXT)
 predict: $(RUN)/model-linear-$(TASK).pt ## classify TEXT (or stdin lines) with the trained model
-	$(STAGE) predict $(ARGS) --dataset $(DATASET) --protocol $(PROTOCOL) $(if $(TEXT),"$(TEXT)")
+	$(STAGE) predict $(ARGS) --dataset $(DATASET) --protocol $(PROTOCOL) \
+	  --text-variable RAE_PREDICT_TEXT
 
 toy: $(REPORTS)/toy/toy.json ## the original one-hot toy, two recipes, recall sweep -> reports/toy/
 

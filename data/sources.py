@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import socket
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,6 +73,14 @@ def read_lines(raw: bytes, encoding: str, dropped: dict[str, int]) -> list[str]:
     return lines
 
 
+def read_file(path: Path) -> bytes:
+    """A data file's bytes; a file that exists but cannot be read is named in one line."""
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise DataUnavailable(f"{path} cannot be read ({err.strerror or err})") from None
+
+
 def _mr_from_folder(folder: Path) -> LabeledText:
     texts, labels, dropped = [], [], {}
     for label, name in MR_FILES.items():
@@ -79,7 +88,7 @@ def _mr_from_folder(folder: Path) -> LabeledText:
         if not path.is_file():
             raise DataUnavailable(f"{path} is missing; {DATA_DIR_VARIABLE}/mr must hold "
                                   f"{' and '.join(MR_FILES.values())}")
-        lines = read_lines(path.read_bytes(), MR_ENCODING, dropped)
+        lines = read_lines(read_file(path), MR_ENCODING, dropped)
         texts += lines
         labels += [label] * len(lines)
     return LabeledText(texts, f"{folder} ({MR_ENCODING})", dropped, labels)
@@ -138,8 +147,10 @@ def load_movie_reviews() -> Sentences:
                 if len(parts) != 3 or parts[1] not in ("pos", "neg") or not name.endswith(".txt"):
                     continue
                 texts += read_lines(archive.read(name), "utf-8", dropped)
-    except zipfile.BadZipFile:
-        raise DataUnavailable(f"{path} is not a readable zip file") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError) as err:  # damaged archive or member
+        raise DataUnavailable(f"{path} is not a readable zip file ({err})") from None
+    except OSError as err:
+        raise DataUnavailable(f"{path} cannot be read ({err.strerror or err})") from None
     if not texts:
         raise DataUnavailable(f"{path} holds no movie_reviews/pos|neg/*.txt files")
     return Sentences(texts, str(path), dropped)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from nltk import Tree
 
-from data.sources import DataUnavailable, data_dir, require_network
+from data.sources import DataUnavailable, data_dir, read_file, require_network
 from data.tokenize import normalise
 from data.trees import LabelledTree
 
@@ -50,6 +50,8 @@ def parse_tree(bracketed: str) -> LabelledTree[str]:
         return parts[0]
 
     visit(tree)
+    if not all(tokens):
+        raise ValueError("a tree holds an empty word")
     n = len(tokens)
 
     def number(ref: tuple[str, int]) -> int:
@@ -69,7 +71,7 @@ def _lines_from_folder(folder) -> dict[str, list[str]]:
             raise DataUnavailable(f"{path} is missing; RAE_DATA_DIR/sst must hold "
                                   f"{', '.join(s + '.txt' for s in SPLITS)}")
         try:
-            text = path.read_bytes().decode("utf-8")
+            text = read_file(path).decode("utf-8")
         except UnicodeDecodeError as err:
             raise DataUnavailable(f"{path} is not UTF-8 ({err.reason} at byte {err.start})"
                                   ) from None

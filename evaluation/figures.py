@@ -9,13 +9,14 @@ import matplotlib
 matplotlib.use("Agg")  # files only; no display on servers or in CI
 import matplotlib.pyplot as plt  # noqa: E402
 
+from pipeline.infra.artifacts import save_bytes_with  # noqa: E402
+
 
 def save(figure, path: Path) -> None:
+    """Atomically, through a temporary file of its own: a reader never sees half a PNG."""
     figure.tight_layout()
-    temporary = path.with_name(f".{path.name}.tmp.png")
-    figure.savefig(temporary, dpi=110)
+    save_bytes_with(lambda stream: figure.savefig(stream, format="png", dpi=110), path)
     plt.close(figure)
-    temporary.replace(path)  # atomic: a reader never sees half a PNG
 
 
 def confusion(matrix: list[list[int]], class_names: list[str], title: str, path: Path) -> None:

@@ -113,7 +113,9 @@ def _provenance(report: dict) -> list[str]:
         "",
         "## Provenance",
         "",
-        f"- commit: {provenance['git_commit']}",
+        f"- eval: commit {provenance['git_commit']}, code {provenance['code_digest']}",
+        *(f"- {name}: commit {made['git_commit']}, code {made['code_digest']}, "
+          f"`{made['command']}`" for name, made in report["built_by"].items()),
         "- versions: " + ", ".join(f"{k} {v}" for k, v in provenance["versions"].items()),
         f"- config digest: {report['config_digest']} (resolved config in accuracy.json)",
         f"- command: `{provenance['command']}`",

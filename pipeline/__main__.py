@@ -1,38 +1,97 @@
 """python -m pipeline <stage> [options]: run one stage of the pipeline.
 
-A user's mistake (bad config, missing data, a stale or damaged artifact) ends the run with one
-line on stderr and exit status 2, never a traceback.
+The one boundary between a user and the code: whatever a user can cause (bad config or
+options, missing or unreadable data, a stale or damaged artifact, a full disk) ends the run
+with one line on stderr and exit status 2, and Ctrl-C with one line and status 130; never a
+traceback. Only the chosen stage is imported, so option errors and --help answer quickly.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import os
 import sys
 
-from data.sources import DataUnavailable
-from data.tasks import TaskError
-from pipeline import bench, classify, evaluate, predict, prepare, pretrain, toy
-from pipeline.infra.artifacts import ArtifactError
-from pipeline.infra.config import ConfigError
-from training.divergence import TrainingDiverged
+# Stage name -> what it does (its module's docstring says the rest).
+STAGES = {
+    "prepare": "read and tokenise the corpora",
+    "pretrain": "skip-gram word vectors, then the linear RAE, on unlabeled reviews",
+    "classify": "fit one RAE family's classifiers on a task, fold by fold",
+    "eval": "baselines, metrics and figures -> reports/<task>/",
+    "predict": "classify sentences with a trained model",
+    "bench": "batched against per-sentence training speed",
+    "toy": "the one-hot toy experiment",
+}
+MODULES = {"eval": "evaluate"}  # stage names that are not their module's name
+INTERRUPTED = "interrupted; run the same command to resume"
 
-STAGES = {"prepare": prepare, "pretrain": pretrain, "classify": classify, "eval": evaluate,
-          "predict": predict, "bench": bench, "toy": toy}
-USER_ERRORS = (ConfigError, DataUnavailable, ArtifactError, TaskError, TrainingDiverged)
+
+def _stage_module(name: str):
+    return importlib.import_module(f"pipeline.{MODULES.get(name, name)}")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        """One line, like every other mistake (argparse would print its usage first)."""
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
+def _parse(argv: list[str]):
+    parser = _Parser(prog="python -m pipeline", description=__doc__.splitlines()[0])
+    subparsers = parser.add_subparsers(dest="stage", required=True, metavar="STAGE")
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    for name, summary in STAGES.items():
+        sub = subparsers.add_parser(name, help=summary)
+        if name == chosen:
+            module = _stage_module(name)
+            sub.description = module.__doc__
+            module.add_arguments(sub)
+    args = parser.parse_args(argv)
+    return args, _stage_module(args.stage)
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from data.sources import DataUnavailable
+    from data.tasks import TaskError
+    from pipeline.infra.artifacts import ArtifactError
+    from pipeline.infra.config import ConfigError
+    from training.divergence import TrainingDiverged
+
+    return ConfigError, DataUnavailable, ArtifactError, TaskError, TrainingDiverged
+
+
+def describe(err: OSError) -> str:
+    """An OSError as a user reads it: what failed, on which file."""
+    reason = err.strerror or str(err) or type(err).__name__
+    return f"{reason}: {err.filename}" if err.filename else reason
+
+
+def _quiet_stdout() -> None:
+    """The reader of our output has gone (predict | head): send what is left nowhere, so the
+    interpreter's final flush does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
-    subparsers = parser.add_subparsers(dest="stage", required=True, metavar="STAGE")
-    for name, module in STAGES.items():
-        sub = subparsers.add_parser(name, help=module.__doc__.splitlines()[0],
-                                    description=module.__doc__)
-        module.add_arguments(sub)
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
     try:
-        STAGES[args.stage].main(args)
-    except USER_ERRORS as err:
-        print(f"error: {err}", file=sys.stderr)
+        args, module = _parse(argv)
+        user_errors = _user_errors()
+        try:
+            module.main(args)
+        except user_errors as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+    except KeyboardInterrupt:
+        print(INTERRUPTED, file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 0
+    except OSError as err:  # unreadable files, read-only folders, a full disk
+        print(f"error: {describe(err)}", file=sys.stderr)
         return 2
     return 0
 

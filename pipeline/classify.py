@@ -19,7 +19,7 @@ from pipeline.infra.checkpoints import open_checkpoint, remove_checkpoint
 from pipeline.infra.locks import exclusive
 from pipeline.infra.options import Run, add_common
 from pipeline.infra.paths import classify_target
-from pipeline.infra.provenance import provenance
+from pipeline.infra.provenance import code_digest, provenance
 from pipeline.infra.runtime import set_seed
 
 
@@ -48,7 +48,8 @@ def classify(run: Run, family: Family, task: Task) -> None:
     pretrained = load_pretrained(run)
     made_from = {"config_digest": run.config.digest(), "vocab_digest": pretrained["vocab_digest"],
                  "data_fingerprint": task.fingerprint, "dataset": task.dataset,
-                 "protocol": task.protocol, "family": family.name, "seed": run.seed}
+                 "protocol": task.protocol, "family": family.name, "seed": run.seed,
+                 "code_digest": code_digest()}
     classify_path = run.layout.classify(family.name, task.name)
     model_path = run.layout.model(family.name, task.name)
     target = classify_target(task.dataset, task.protocol, family.name)

@@ -58,12 +58,14 @@ def main(args: argparse.Namespace) -> None:
         inputs = _load(run, task, families_for(args.dataset, args.model))
         report, rows = _measure(run, inputs)
         _write(run, inputs, report, rows)
+        # Last, under the report's lock: make compares it with the run it is asked for.
+        save_text(f"{run.layout.run_name} {args.model}\n", run.layout.report_source(task.name))
 
 
 def _load(run: Run, task: Task, families: tuple[Family, ...]) -> Inputs:
     pretrained = load_pretrained(run)
     return Inputs(task, families, pretrained,
-                  {f.name: load_classified(run, f.name, task, pretrained) for f in families})
+                  {f.name: load_classified(run, f, task, pretrained) for f in families})
 
 
 def _baseline_rows(task: Task) -> list[dict]:
@@ -153,6 +155,10 @@ def _measure(run: Run, inputs: Inputs) -> tuple[dict, list[dict]]:
         "config": run.config.to_dict(),
         "config_digest": run.config.digest(),
         "provenance": provenance(run.command),
+        # Each artifact records the code that made it; the report names every one.
+        "built_by": {"pretrain": pretrained["provenance"],
+                     **{f"classify {name}": classified["provenance"]
+                        for name, classified in inputs.classified.items()}},
     }
     return report, rows
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 import torch
@@ -27,6 +28,9 @@ from pipeline.infra.paths import classify_target
 from training.inference import predict_proba
 
 BATCH = 256  # sentences per forward pass: memory stays bounded on endless stdin
+# A line is tokenised from its last MAX_CHARACTERS only: the model reads its last max_length
+# words anyway, and the tokenizer's regular expressions give up on multi-megabyte lines.
+MAX_CHARACTERS = 200_000
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "(default: the one for --config, --seed, --dataset and --protocol)")
     parser.add_argument("--tree", action="store_true",
                         help="use the greedy tree RAE and print the tree of each sentence")
+    parser.add_argument("--text-variable", metavar="NAME",
+                        help="classify the text of environment variable NAME (how `make predict "
+                             "TEXT=...` passes it, untouched by the shell); unset or empty: stdin")
     parser.add_argument("text", nargs="*", help="sentences to classify (default: read stdin)")
 
 
@@ -70,6 +77,9 @@ def _lines(args: argparse.Namespace):
     if args.text:
         yield from args.text
         return
+    if args.text_variable and os.environ.get(args.text_variable):
+        yield os.environ[args.text_variable]
+        return
     # Bytes that are not UTF-8 become U+FFFD instead of ending the run.
     stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)
     for line in stdin:
@@ -91,7 +101,7 @@ def answer_lines(model: nn.Module, vocab: Vocabulary, labels: list[str], max_len
                  device: torch.device, lines, tree: bool):
     """One answer dict per input line, in order, BATCH lines at a time (bounded memory)."""
     for texts in _chunks(lines, BATCH):
-        tokens = [tokenize(text) for text in texts]
+        tokens = [tokenize(text[-MAX_CHARACTERS:]) for text in texts]
         if tree:
             answers = _predict_trees(model, tokens, vocab, labels, max_length, device)
         else:
@@ -107,7 +117,7 @@ def main(args: argparse.Namespace) -> None:
     family = FAMILIES["greedy" if args.tree else "linear"]
     path = args.model or run.layout.model(family.name, task_name(args.dataset, args.protocol))
     target = classify_target(args.dataset, args.protocol, family.name)
-    model, vocab, labels, max_length = load_model(path, family, target)
+    model, vocab, labels, max_length = load_model(path, family, target, dataset=args.dataset)
     model.to(run.device)
     for i, answer in enumerate(answer_lines(model, vocab, labels, max_length, run.device,
                                             _lines(args), args.tree), start=1):

@@ -11,7 +11,7 @@ import time
 from data.sources import Sentences, load_movie_reviews, load_mr
 from data.sst import SPLITS, load_sst
 from data.tokenize import tokenize
-from pipeline.infra.artifacts import save_json
+from pipeline.infra.artifacts import save_json, seal
 from pipeline.infra.locks import exclusive
 from pipeline.infra.options import Run, add_common
 
@@ -73,6 +73,6 @@ def main(args: argparse.Namespace) -> None:
             start = time.perf_counter()
             prepared = {**CORPORA[name](), "seconds": time.perf_counter() - start}
             path = run.layout.data / f"{name}.json"
-            save_json(prepared, path, indent=None)
+            save_json(seal(prepared), path, indent=None)
             print(f"{name}: {len(prepared['texts'])} sentences from {prepared['source']} "
                   f"-> {path}")

@@ -15,12 +15,14 @@ from data.vocab import Vocabulary
 from models.word_rae import WordRAE
 from pipeline.infra.artifacts import load_json, reusable, save_torch
 from pipeline.infra.checkpoints import open_checkpoint, remove_checkpoint
-from pipeline.infra.config import PRETRAIN_SECTIONS
+from pipeline.infra.config import PRETRAIN_SECTIONS, ConfigError
 from pipeline.infra.locks import exclusive
 from pipeline.infra.options import Run, add_common
-from pipeline.infra.provenance import provenance
+from pipeline.infra.provenance import code_digest, provenance
 from training.rae_pretrain import pretrain_rae
 from training.skipgram import train_skipgram
+
+MIN_WORDS = 10  # in the vocabulary; fewer leave nothing to learn
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
-    with exclusive(run.layout.run):
+    with exclusive(run.layout.pretrain_folder):
         pretrain(run)
 
 
@@ -37,11 +39,17 @@ def pretrain(run: Run) -> None:
     config, path = run.config, run.layout.pretrain
     corpus = load_json(run.layout.data / "unlabeled.json", "prepare")
     made_from = {"config_digest": config.digest(*PRETRAIN_SECTIONS),
-                 "data_fingerprint": corpus["fingerprint"], "seed": run.seed}
+                 "data_fingerprint": corpus["fingerprint"], "seed": run.seed,
+                 "code_digest": code_digest()}
     if reusable(path, "pretrain", **made_from):
         return
     checkpoint = open_checkpoint(path, made_from, run.checkpoint_every, "pretrain")
     vocab = Vocabulary.build(corpus["tokens"], config.data.min_count)
+    words = len(vocab) - 2  # besides <pad> and <unk>
+    if words < MIN_WORDS:
+        raise ConfigError(f"config key 'data.min_count' = {config.data.min_count} leaves "
+                          f"{words} words of the unlabeled corpus in the vocabulary; "
+                          f"at least {MIN_WORDS} are needed")
     sentences = [ids for ids in map(vocab.encode, corpus["tokens"]) if ids]
 
     start = time.perf_counter()

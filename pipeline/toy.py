@@ -13,7 +13,7 @@ from pathlib import Path
 
 from evaluation import figures
 from pipeline.infra.artifacts import save_json
-from pipeline.infra.options import command_line
+from pipeline.infra.options import command_line, seed_value
 from pipeline.infra.provenance import provenance
 from pipeline.infra.runtime import set_seed
 from training.toy import RECIPES, ToyResult, one_hot_stream, train
@@ -29,7 +29,8 @@ def _positive(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--seed", type=int, default=0, help="seeds the initialisation (default: 0)")
+    parser.add_argument("--seed", type=seed_value, default=0,
+                        help="seeds the initialisation (default: 0)")
     parser.add_argument("--steps", type=_positive, default=3000,
                         help="training steps, the same budget for every recipe (default: 3000)")
     parser.add_argument("--longer", type=_positive, default=10,

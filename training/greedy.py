@@ -10,7 +10,8 @@ from data.batching import clipped_lengths, padded, padded_batches
 from models.greedy_rae import GreedyRAE, GreedyTrees, reference_tree
 from training.early_stopping import Curve
 from training.resume import Checkpoint
-from training.supervised import Schedule, train_supervised
+from training.schedule import Schedule
+from training.supervised import train_supervised
 
 
 def node_loss(model: GreedyRAE, trees: GreedyTrees, labels: torch.Tensor, alpha: float

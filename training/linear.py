@@ -12,7 +12,8 @@ from models.word_rae import WordRAE
 from training.early_stopping import Curve
 from training.inference import predict_proba
 from training.resume import Checkpoint
-from training.supervised import Schedule, train_supervised
+from training.schedule import Schedule
+from training.supervised import train_supervised
 
 
 @torch.no_grad()

@@ -10,7 +10,8 @@ from data.trees import LabelledTree, TreeBatch
 from models.parse_tree_rae import ParseTreeRAE, reference_nodes
 from training.early_stopping import Curve
 from training.resume import Checkpoint
-from training.supervised import Schedule, train_supervised
+from training.schedule import Schedule
+from training.supervised import train_supervised
 
 
 def tree_loss(model: ParseTreeRAE, batch: TreeBatch, alpha: float, dropout: float = 0.0

@@ -6,7 +6,6 @@ The loop knows nothing of the model: it takes a batch loss and a dev accuracy as
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -17,15 +16,7 @@ from training.divergence import check_finite
 from training.early_stopping import Curve, EarlyStopping
 from training.progress import progress
 from training.resume import Checkpoint, TrainingLoop
-
-
-@dataclass(frozen=True)
-class Schedule:
-    epochs: int  # upper bound; early stopping on dev
-    patience: int  # epochs without a dev gain before stopping
-    batch_size: int
-    lr: float  # Adam
-    clip_norm: float  # gradient norm cap: a recursive net has occasional exploding steps
+from training.schedule import Schedule
 
 
 def train_supervised(model: nn.Module, lengths: list[int],

@@ -3,13 +3,21 @@ prepared data, the pretrained encoder, a family's per-fold predictions."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+import torch
 
 from data.tasks import CORPUS, Task, make_task
+from models.word_rae import WordRAE
 from pipeline.infra.artifacts import ArtifactError, check_same, load_json, load_torch
 from pipeline.infra.config import PRETRAIN_SECTIONS
 from pipeline.infra.options import Run
 from pipeline.infra.paths import classify_target
+from pipeline.infra.schema import expect, expect_state, on_meta, tensors, vocabulary
+
+if TYPE_CHECKING:  # the families build on this module
+    from pipeline.families import Family
 
 
 def load_task(run: Run, dataset: str, protocol: str) -> Task:
@@ -18,26 +26,57 @@ def load_task(run: Run, dataset: str, protocol: str) -> Task:
 
 
 def load_pretrained(run: Run) -> dict:
-    pretrained = load_torch(run.layout.pretrain, "pretrain")
-    check_same(run.layout.pretrain, "pretraining config", pretrained.get("config_digest", "?"),
+    path = run.layout.pretrain
+    pretrained = load_torch(path, "pretrain")
+    expect(pretrained, path, "pretrain", config_digest=str, vocab_digest=str,
+           vocab=(list, vocabulary, "a vocabulary: <pad>, <unk>, then distinct words"),
+           encoder=(dict, tensors, "tensors"), seconds=dict, sentences=int, tokens=int,
+           embedding_losses=list, rae_losses=list, provenance=dict)
+    check_same(path, "pretraining config", pretrained["config_digest"],
                run.config.digest(*PRETRAIN_SECTIONS), "pretrain")
+    config = run.config
+    expect_state(pretrained["encoder"], on_meta(lambda: WordRAE(
+        len(pretrained["vocab"]), config.embeddings.dim, config.rae.hidden)), path, "pretrain")
     return pretrained
 
 
-def load_classified(run: Run, family: str, task: Task, pretrained: dict) -> dict:
+def load_classified(run: Run, family: Family, task: Task, pretrained: dict) -> dict:
     """A family's classify artifact, refused when made from another config, text, vocabulary or
-    folds than this run's."""
-    path = run.layout.classify(family, task.name)
-    target = classify_target(task.dataset, task.protocol, family)
+    folds than this run's, or when it does not hold the family's rows."""
+    path = run.layout.classify(family.name, task.name)
+    target = classify_target(task.dataset, task.protocol, family.name)
     classified = load_torch(path, target)
-    check_same(path, "config", classified.get("config_digest", "?"), run.config.digest(), target)
-    check_same(path, f"{task.dataset} data", classified.get("data_fingerprint", "?"),
-               task.fingerprint, target)
-    check_same(path, "vocabulary", classified.get("vocab_digest", "?"),
-               pretrained["vocab_digest"], target)
-    stored = [f["test"].numpy() for f in classified["folds"]]
-    if len(stored) != len(task.folds) or any(
-            not np.array_equal(s, f.test) for s, f in zip(stored, task.folds, strict=False)):
-        raise ArtifactError(f"{path} holds other test folds than this data and seed; "
-                            f"delete it and run `make {target}`")
+    expect(classified, path, target, config_digest=str, data_fingerprint=str, vocab_digest=str,
+           folds=(list, lambda folds: len(folds) == len(task.folds), f"{len(task.folds)} folds"),
+           provenance=dict)
+    check_same(path, "config", classified["config_digest"], run.config.digest(), target)
+    check_same(path, f"{task.dataset} data", classified["data_fingerprint"], task.fingerprint,
+               target)
+    check_same(path, "vocabulary", classified["vocab_digest"], pretrained["vocab_digest"], target)
+    for k, (stored, fold) in enumerate(zip(classified["folds"], task.folds, strict=True)):
+        _expect_fold(stored, fold.test, len(task.class_names), family.rows, f"{path} fold {k}",
+                     target)
     return classified
+
+
+def _expect_fold(stored, test: np.ndarray, classes: int, rows: tuple[str, ...], where: str,
+                 target: str) -> None:
+    """A fold's test indices are this task's, and each row's probabilities are one finite
+    distribution over the classes per test sentence."""
+    def distributions(probs: torch.Tensor) -> bool:
+        return (probs.shape == (len(test), classes) and probs.is_floating_point()
+                and bool(((probs >= 0) & (probs <= 1)).all())
+                and bool(torch.allclose(probs.sum(1), torch.ones(len(test)), atol=1e-3)))
+
+    expect(stored, where, target, test=torch.Tensor,
+           models=(dict, lambda made: set(made) == set(rows), f"the rows {', '.join(rows)}"))
+    if not np.array_equal(stored["test"].numpy(), test):
+        raise ArtifactError(f"{where} holds other test sentences than this data and seed",
+                            f"delete it and run `make {target}`")
+    for name, row in stored["models"].items():
+        if not isinstance(row, dict):
+            raise ArtifactError(f"{where}: row {name} is not a table",
+                                f"delete it and run `make {target}`")
+        expect(row, f"{where} row {name}", target, seconds=(float, lambda s: s >= 0, ">= 0"),
+               curve=dict, probs=(torch.Tensor, distributions,
+                                  f"a {len(test)} x {classes} table of probabilities"))

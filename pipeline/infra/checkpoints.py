@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.infra.artifacts import load_torch, save_torch
+from pipeline.infra.schema import expect
 from training.resume import Checkpoint
 
 
@@ -24,7 +25,8 @@ def open_checkpoint(artifact: Path, identity: dict, every_seconds: float, make_t
     entries = {}
     if path.is_file():
         saved = load_torch(path, make_target)
-        found = saved.get("identity", {})
+        expect(saved, path, make_target, identity=dict, entries=dict)
+        found = saved["identity"]
         changed = [f"{key} {found.get(key)} -> {value}" for key, value in identity.items()
                    if found.get(key) != value]
         if changed:

@@ -1,7 +1,10 @@
 """Run configuration: nested dataclasses read from TOML, checked before any work starts.
 
-Every field has a type and, where it matters, a range; a TOML file may set any subset of
+Every field has a type and a range, upper bounds included; a TOML file may set any subset of
 fields. Unknown keys, wrong types and out-of-range values raise ConfigError naming the key.
+A config that passes field by field is then checked as a whole: the memory its largest
+tensors would take (memory.py) must fit this machine. A model file's embedded config goes
+through the same checks, with its real vocabulary size.
 """
 
 from __future__ import annotations
@@ -9,12 +12,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import tomllib
-
-from training.supervised import Schedule
+from pipeline.infra.memory import too_large
+from training.schedule import Schedule
 
 
 class ConfigError(ValueError):
@@ -24,14 +28,6 @@ class ConfigError(ValueError):
 PRETRAIN_SECTIONS = ("data", "embeddings", "rae")  # the settings `pretrain` reads
 
 
-def _positive(x):
-    return x > 0
-
-
-def _fraction(x):
-    return 0.0 <= x <= 1.0
-
-
 def _checked(default, check, why):
     metadata = {"check": check, "why": why}
     if isinstance(default, list):
@@ -39,34 +35,57 @@ def _checked(default, check, why):
     return field(default=default, metadata=metadata)
 
 
+def _count(default: int, high: int, low: int = 1):
+    """A whole number in low..high."""
+    return _checked(default, lambda x: low <= x <= high, f"must be in {low}..{high:,}")
+
+
+def _above_zero(default: float, high: float):
+    """A number in (0, high]."""
+    return _checked(default, lambda x: 0 < x <= high, f"must be in (0, {high:g}]")
+
+
+def _fraction_below_one(x) -> bool:
+    return 0.0 <= x < 1.0
+
+
+def _dropout(default: float):
+    return _checked(default, _fraction_below_one, "must be in [0, 1)")
+
+
 def _alphas(default: list[float]):
-    return _checked(default, lambda xs: len(xs) > 0 and all(map(_fraction, xs)),
-                    "must be a non-empty list of numbers in [0, 1]")
+    # alpha = 1 would leave the classifier untrained (no cross-entropy at all).
+    return _checked(default, lambda xs: 1 <= len(xs) <= 20 and all(map(_fraction_below_one, xs)),
+                    "must be a list of 1 to 20 numbers in [0, 1)")
+
+
+MAX_EPOCHS = 1000
+MAX_LR = 10.0
 
 
 @dataclass
 class DataConfig:
-    min_count: int = _checked(2, _positive, "must be >= 1")  # vocabulary cut-off (unlabeled corpus)
-    max_length: int = _checked(60, _positive, "must be >= 1")  # longer sentences are truncated
+    min_count: int = _count(2, 10_000)  # vocabulary cut-off (unlabeled corpus)
+    max_length: int = _count(60, 1000)  # longer sentences keep their last max_length tokens
 
 
 @dataclass
 class EmbeddingConfig:
-    dim: int = _checked(100, _positive, "must be >= 1")  # word vector size d
-    window: int = _checked(5, _positive, "must be >= 1")  # skip-gram context on each side
-    negatives: int = _checked(5, _positive, "must be >= 1")  # noise words per positive pair
-    subsample: float = _checked(1e-4, _positive, "must be > 0")  # word2vec frequent-word threshold
-    epochs: int = _checked(3, _positive, "must be >= 1")
-    batch_size: int = _checked(4096, _positive, "must be >= 1")
-    lr: float = _checked(3e-3, _positive, "must be > 0")
+    dim: int = _count(100, 4096)  # word vector size d
+    window: int = _count(5, 100)  # skip-gram context on each side
+    negatives: int = _count(5, 100)  # noise words per positive pair
+    subsample: float = _above_zero(1e-4, 1.0)  # word2vec frequent-word threshold
+    epochs: int = _count(3, MAX_EPOCHS)
+    batch_size: int = _count(4096, 1_000_000)
+    lr: float = _above_zero(3e-3, MAX_LR)
 
 
 @dataclass
 class RAEConfig:
-    hidden: int = _checked(200, _positive, "must be >= 1")  # size of the code h
-    epochs: int = _checked(2, _positive, "must be >= 1")
-    batch_size: int = _checked(128, _positive, "must be >= 1")
-    lr: float = _checked(1e-3, _positive, "must be > 0")
+    hidden: int = _count(200, 16_384)  # size of the code h
+    epochs: int = _count(2, MAX_EPOCHS)
+    batch_size: int = _count(128, 100_000)
+    lr: float = _above_zero(1e-3, MAX_LR)
 
 
 @dataclass
@@ -74,11 +93,11 @@ class ScheduleSection:
     """The training schedule every supervised section shares ([classify], [greedy], [tree]);
     a section overrides the defaults that differ."""
 
-    epochs: int = _checked(8, _positive, "must be >= 1")  # upper bound; early stopping on dev
-    patience: int = _checked(2, _positive, "must be >= 1")  # epochs without dev gain before stop
-    batch_size: int = _checked(32, _positive, "must be >= 1")
-    lr: float = _checked(1e-3, _positive, "must be > 0")
-    clip_norm: float = _checked(1.0, _positive, "must be > 0")  # gradient norm cap
+    epochs: int = _count(8, MAX_EPOCHS)  # upper bound; early stopping on dev
+    patience: int = _count(2, MAX_EPOCHS)  # epochs without dev gain before stop
+    batch_size: int = _count(32, 100_000)
+    lr: float = _above_zero(1e-3, MAX_LR)
+    clip_norm: float = _above_zero(1.0, 1e6)  # gradient norm cap
     # Weight of reconstruction in alpha * rec + (1 - alpha) * CE; the best on dev is kept.
     alphas: list[float] = _alphas([0.1])
 
@@ -92,20 +111,20 @@ class ClassifyConfig(ScheduleSection):
     """The linear RAE's classifiers; the frozen-encoder head settings serve every family's
     heads on fixed features."""
 
-    batch_size: int = _checked(64, _positive, "must be >= 1")
+    batch_size: int = _count(64, 100_000)
     alphas: list[float] = _alphas([0.1, 0.3])
-    dropout: float = _checked(0.3, lambda x: 0.0 <= x < 1.0, "must be in [0, 1)")
+    dropout: float = _dropout(0.3)
     # A head on fixed features trains full-batch: many cheap steps.
-    head_epochs: int = _checked(3000, _positive, "must be >= 1")
-    head_lr: float = _checked(0.005, _positive, "must be > 0")
-    head_patience: int = _checked(300, _positive, "must be >= 1")
+    head_epochs: int = _count(3000, 1_000_000)
+    head_lr: float = _above_zero(0.005, MAX_LR)
+    head_patience: int = _count(300, 1_000_000)
 
 
 @dataclass
 class GreedyConfig(ScheduleSection):
     """The greedy tree RAE's semi-supervised training (its heads use classify.head_*)."""
 
-    epochs: int = _checked(6, _positive, "must be >= 1")
+    epochs: int = _count(6, MAX_EPOCHS)
     alphas: list[float] = _alphas([0.2])  # the paper's weight of reconstruction at every node
 
 
@@ -113,7 +132,7 @@ class GreedyConfig(ScheduleSection):
 class TreeConfig(ScheduleSection):
     """The RAE along SST's parse trees, every labelled node supervised."""
 
-    dropout: float = _checked(0.5, lambda x: 0.0 <= x < 1.0, "must be in [0, 1)")  # node softmax
+    dropout: float = _dropout(0.5)  # on node vectors before the node softmax
 
 
 @dataclass
@@ -142,7 +161,8 @@ def _type_ok(value, annotation: str) -> bool:
     if annotation == "int":
         return isinstance(value, int) and not isinstance(value, bool)
     if annotation == "float":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
+        return (isinstance(value, (int, float)) and not isinstance(value, bool)
+                and math.isfinite(value))
     if annotation == "list[float]":
         return isinstance(value, list) and all(_type_ok(v, "float") for v in value)
     raise AssertionError(f"unsupported config annotation {annotation}")
@@ -172,8 +192,16 @@ def _build(cls, values: dict, prefix: str):
     return cls(**kwargs)
 
 
-def parse_config(values: dict) -> Config:
-    return _build(Config, values, "")
+def parse_config(values: dict, vocab_size: int | None = None) -> Config:
+    """Check values field by field, then as a whole (memory.py), before any work; vocab_size
+    where it is known (a model file), else the largest a corpus is expected to give."""
+    if not isinstance(values, dict):
+        raise ConfigError(f"a config must be a table of sections, got {type(values).__name__}")
+    config = _build(Config, values, "")
+    problem = too_large(config, vocab_size)
+    if problem:
+        raise ConfigError(problem)
+    return config
 
 
 def load_config(path: str | Path | None) -> Config:
@@ -184,6 +212,10 @@ def load_config(path: str | Path | None) -> Config:
         values = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"config file {path} does not exist") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config file {path} is a folder, not a TOML file") from None
+    except OSError as err:
+        raise ConfigError(f"config file {path} cannot be read ({err.strerror})") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ConfigError(f"config file {path} is not valid TOML: {err}") from None
     return parse_config(values)

@@ -12,8 +12,8 @@ import torch
 
 from data.splits import PROTOCOLS
 from data.tasks import DATASETS
-from pipeline.infra.config import Config, ConfigError, load_config
-from pipeline.infra.paths import Layout
+from pipeline.infra.config import Config, load_config
+from pipeline.infra.paths import Layout, folder_names
 from pipeline.infra.runtime import DEVICES, resolve_device, set_seed
 
 
@@ -22,16 +22,42 @@ def command_line() -> str:
     return shlex.join(["python", "-m", "pipeline", *sys.argv[1:]])
 
 
+# A fold trains from seed * 1000 + fold, and numpy takes 32-bit seeds.
+MAX_SEED = (2**32 - 1) // 1000 - 1
+
+
+def seed_value(text: str) -> int:
+    """--seed: checked once, here, for every stage."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be in 0..{MAX_SEED}, got {value}")
+    return value
+
+
+def seconds_value(text: str) -> float:
+    """--checkpoint-every: a number of seconds >= 0 (inf: never); not nan."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+    if not value >= 0:  # also false for nan
+        raise argparse.ArgumentTypeError(f"must be >= 0 seconds, got {text}")
+    return value
+
+
 def add_common(parser: argparse.ArgumentParser, task: bool = False) -> None:
     parser.add_argument("--config", default="configs/default.toml",
                         help="TOML file of settings (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=0,
+    parser.add_argument("--seed", type=seed_value, default=0,
                         help="seeds folds, initialisation and data order (default: 0)")
     parser.add_argument("--device", choices=DEVICES, default="auto",
                         help="where to train: auto picks CUDA when present (default: auto)")
     parser.add_argument("--build", default="build", help="folder for artifacts (default: build)")
     parser.add_argument("--reports", default="reports", help="folder for reports")
-    parser.add_argument("--checkpoint-every", type=float, default=60.0, metavar="SECONDS",
+    parser.add_argument("--checkpoint-every", type=seconds_value, default=60.0, metavar="SECONDS",
                         help="save training state this often, so a killed pretrain or classify "
                              "resumes (default: %(default)s; 0: after every step)")
     if task:
@@ -55,10 +81,8 @@ class Run:
     def from_args(cls, args: argparse.Namespace) -> Run:
         """Read and check the config before any work, then seed everything."""
         config = load_config(args.config)
-        if args.checkpoint_every < 0:
-            raise ConfigError(
-                f"--checkpoint-every must be >= 0 seconds, got {args.checkpoint_every}")
         device = resolve_device(args.device)
         set_seed(args.seed)
-        layout = Layout(Path(args.build), Path(args.reports), Path(args.config), args.seed)
+        layout = Layout(Path(args.build), Path(args.reports),
+                        *folder_names(Path(args.config), config, args.seed))
         return cls(config, layout, args.seed, device, command_line(), args.checkpoint_every)

@@ -1,18 +1,49 @@
-"""What produced an artifact: code version, library versions, command line."""
+"""What produced an artifact: code version, library versions, command line.
+
+The code version is two things: the digest of the source files that compute the numbers
+(COMPUTING_CODE), which artifacts record and are rebuilt when it changes, and the git commit
+of this project's own repository, for the reader of a report.
+"""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import platform
 import subprocess
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# What pretrain and classify compute with; the report and the stages' plumbing are left out,
+# so editing them does not retrain anything.
+COMPUTING_CODE = ("data", "models", "training", "pipeline/families")
 
 
+@functools.cache
+def code_digest() -> str:
+    digest = hashlib.sha256()
+    for package in COMPUTING_CODE:
+        for source in sorted((ROOT / package).glob("*.py")):
+            digest.update(f"{source.relative_to(ROOT)}\n".encode())
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _git(*arguments: str) -> str:
+    return subprocess.run(["git", "-C", str(ROOT), *arguments], capture_output=True, text=True,
+                          timeout=10, check=True).stdout.strip()
+
+
+@functools.cache
 def git_commit() -> str:
+    """HEAD of this project's repository; "unknown" when the code is not in a checkout of its
+    own (an installed copy inside some other repository must not report that one's commit)."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                                timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10).stdout.strip()
+        if Path(_git("rev-parse", "--show-toplevel")).resolve() != ROOT:
+            return "unknown"
+        commit = _git("rev-parse", "HEAD")
+        dirty = _git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return commit + ("+uncommitted changes" if dirty else "")
@@ -29,5 +60,5 @@ def versions() -> dict[str, str]:
 
 
 def provenance(command: str) -> dict:
-    return {"git_commit": git_commit(), "versions": versions(), "command": command,
-            "machine": f"{platform.machine()}, {platform.system()}"}
+    return {"git_commit": git_commit(), "code_digest": code_digest(), "versions": versions(),
+            "command": command, "machine": f"{platform.machine()}, {platform.system()}"}

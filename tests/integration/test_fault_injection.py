@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 import torch
 
+from pipeline.infra.config import load_config
+from pipeline.infra.paths import folder_names
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.integration
 
@@ -59,13 +62,13 @@ def _fresh_copy(prepared: Path, tmp_path: Path, *folders: str) -> Path:
     return tmp_path
 
 
-RUN = "tiny-seed0"
+RUN, PRETRAIN = folder_names(Path("tests/tiny.toml"), load_config(ROOT / "tests/tiny.toml"), 0)
 
 
 def test_killed_pretraining_resumes_to_the_same_result(prepared, data_slice, tmp_path):
     _finish(_stage("pretrain", prepared, data_slice))
     workdir = _fresh_copy(prepared, tmp_path, "data")
-    checkpoint = workdir / "build" / RUN / "pretrain.checkpoint.pt"
+    checkpoint = workdir / "build" / PRETRAIN / "pretrain.checkpoint.pt"
     # Killed twice: in skip-gram, then in the RAE's first epoch.
     for entry in ("skip-gram", "linear RAE"):
         process = _stage("pretrain", workdir, data_slice, "--checkpoint-every", "0")
@@ -73,8 +76,8 @@ def test_killed_pretraining_resumes_to_the_same_result(prepared, data_slice, tmp
     stdout = _finish(_stage("pretrain", workdir, data_slice, "--checkpoint-every", "0"))
     assert f"resuming from {checkpoint}" in stdout
     assert not checkpoint.exists()
-    expected = torch.load(prepared / "build" / RUN / "pretrain.pt", weights_only=True)
-    resumed = torch.load(workdir / "build" / RUN / "pretrain.pt", weights_only=True)
+    expected = torch.load(prepared / "build" / PRETRAIN / "pretrain.pt", weights_only=True)
+    resumed = torch.load(workdir / "build" / PRETRAIN / "pretrain.pt", weights_only=True)
     for key in ("embedding_losses", "rae_losses", "vocab"):
         assert resumed[key] == expected[key]
     assert all(torch.equal(resumed["encoder"][k], expected["encoder"][k])
@@ -84,7 +87,7 @@ def test_killed_pretraining_resumes_to_the_same_result(prepared, data_slice, tmp
 def test_killed_classify_resumes_to_the_same_predictions(prepared, data_slice, tmp_path):
     _finish(_stage("pretrain", prepared, data_slice))  # kept if the test above made it
     _finish(_stage("classify", prepared, data_slice))
-    workdir = _fresh_copy(prepared, tmp_path, "data", RUN)
+    workdir = _fresh_copy(prepared, tmp_path, "data", PRETRAIN, RUN)
     for name in ("classify-linear-mr-split.pt", "model-linear-mr-split.pt"):
         (workdir / "build" / RUN / name).unlink()
     checkpoint = workdir / "build" / RUN / "classify-linear-mr-split.checkpoint.pt"
@@ -107,4 +110,4 @@ def test_two_runs_started_together_train_once(prepared, data_slice, tmp_path):
     assert sum("pretrained on" in out for out in outputs) == 1
     assert sum("pretrain.pt was built from these settings and data: kept" in out
                for out in outputs) == 1
-    torch.load(workdir / "build" / RUN / "pretrain.pt", weights_only=True)
+    torch.load(workdir / "build" / PRETRAIN / "pretrain.pt", weights_only=True)

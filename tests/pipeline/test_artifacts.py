@@ -8,9 +8,12 @@ from pipeline.infra.artifacts import (
     check_same,
     load_json,
     load_torch,
+    reusable,
     save_json,
     save_torch,
+    seal,
 )
+from pipeline.infra.locks import exclusive
 
 
 def test_round_trip_without_pickle(tmp_path):
@@ -43,14 +46,53 @@ def test_pickled_objects_are_refused(tmp_path):
 
 
 def test_a_failed_write_keeps_the_old_file(tmp_path):
-    path = tmp_path / "report.json"
-    save_json({"ok": 1}, path)
+    path = tmp_path / "prepared.json"
+    save_json(seal({"ok": 1}), path)
     with pytest.raises(TypeError):
         save_json({"bad": object()}, path)
-    assert load_json(path, "eval") == {"ok": 1}
-    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+    assert load_json(path, "prepare") == {"ok": 1}
+    assert [p.name for p in tmp_path.iterdir()] == ["prepared.json"]
 
 
 def test_mismatched_config_names_both(tmp_path):
     with pytest.raises(ArtifactError, match="config abc.*uses def.*make pretrain"):
         check_same(tmp_path / "pretrain.pt", "config", "abc", "def", "pretrain")
+
+
+def test_one_changed_value_inside_a_tensor_breaks_the_seal(tmp_path):
+    path = tmp_path / "model.pt"
+    save_torch({"w": torch.arange(100.0), "vocab": ["<pad>", "<unk>"]}, path)
+    raw = torch.load(path, weights_only=True)
+    raw["w"][37] = 37.5  # keys, shapes and types unchanged: only the checksum can tell
+    torch.save(raw, path)
+    with pytest.raises(ArtifactError, match="does not match its checksum; delete it and run"):
+        load_torch(path, "classify")
+
+
+def test_an_unsealed_artifact_is_an_older_format_and_is_rebuilt(tmp_path, capsys):
+    path = tmp_path / "pretrain.pt"
+    torch.save({"seed": 0}, path)  # as written before artifacts were sealed
+    with pytest.raises(ArtifactError, match="written in format 1, this code reads format 2"):
+        load_torch(path, "pretrain")
+    assert not reusable(path, "pretrain", seed=0)
+    assert "format 1, this code reads format 2: rebuilding it" in capsys.readouterr().out
+    save_torch({"seed": 0, "code_digest": "old"}, path)
+    assert not reusable(path, "pretrain", seed=0, code_digest="new")
+    assert "its code_digest differ" in capsys.readouterr().out
+    assert reusable(path, "pretrain", seed=0, code_digest="old")
+
+
+def test_the_lock_clears_what_killed_writers_left_and_never_follows_a_link(tmp_path):
+    folder = tmp_path / "run"
+    folder.mkdir()
+    (folder / ".pretrain.pt.x1y2.partial").write_bytes(b"half")
+    (folder / "pretrain.pt").write_bytes(b"whole")
+    with exclusive(folder):
+        assert sorted(p.name for p in folder.iterdir()) == [".lock", "pretrain.pt"]
+    target = tmp_path / "precious"
+    target.write_text("keep")
+    (folder / ".lock").unlink()
+    (folder / ".lock").symlink_to(target)
+    with pytest.raises(ArtifactError, match="is a symbolic link"), exclusive(folder):
+        pass
+    assert target.read_text() == "keep"

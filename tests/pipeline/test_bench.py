@@ -1,5 +1,11 @@
-"""The benchmark's timers run and count what they say (speed itself is for `make bench`)."""
+"""The benchmark's timers count what they say, over the items they say (speed itself is for
+`make bench`): with a clock that reads one second more at every look, a rate is exactly the
+units of the timed items, those after the two warm-up items."""
 
+import itertools
+from types import SimpleNamespace
+
+import pytest
 import torch
 
 from models.binary_tree_rae import TreeRAEConfig
@@ -10,23 +16,37 @@ from pipeline import bench
 
 CPU = torch.device("cpu")
 SENTENCES = [[2, 3, 4], [5, 6], [7, 8, 9, 10], [3, 3], [4, 5, 6]] * 4
+WARMUP = 2
 
 
-def test_linear_timers_train_the_rae_and_report_positive_rates():
+@pytest.fixture(autouse=True)
+def one_second_per_look(monkeypatch):
+    ticks = itertools.count()
+    monkeypatch.setattr(bench, "time", SimpleNamespace(perf_counter=lambda: float(next(ticks))))
+
+
+def _timed_batches():
+    return bench._length_batches(SENTENCES, 4)[WARMUP:]
+
+
+def test_linear_timers_count_the_timed_tokens_and_train():
     torch.manual_seed(0)
     model = WordRAE(12, 4, 6)
     before = model.rae.h0.detach().clone()
-    assert bench.batched_tokens_per_second(model, SENTENCES, 4, CPU) > 0
-    assert bench.naive_tokens_per_second(model, SENTENCES[:5], CPU) > 0
+    tokens = sum(len(SENTENCES[j]) for batch in _timed_batches() for j in batch)
+    assert bench.batched_tokens_per_second(model, SENTENCES, 4, CPU) == tokens
+    assert bench.naive_tokens_per_second(model, SENTENCES[:5], CPU) == sum(
+        map(len, SENTENCES[WARMUP:5]))
     assert not torch.equal(before, model.rae.h0)  # optimiser steps happened
 
 
-def test_greedy_timers_report_positive_rates():
+def test_greedy_timers_count_the_timed_sentences():
     torch.manual_seed(0)
     model = GreedyRAE(TreeRAEConfig(vocab_size=12, dim=4))
-    assert bench.greedy_sentences_per_second(model, SENTENCES, 4, 0.2, CPU) > 0
-    assert bench.greedy_reference_sentences_per_second(model, SENTENCES[:5], 0.2, CPU) > 0
-    assert bench.matmul_peak_gflops(CPU, size=64, repeats=2) > 0
+    sentences = sum(len(batch) for batch in _timed_batches())
+    assert bench.greedy_sentences_per_second(model, SENTENCES, 4, 0.2, CPU) == sentences
+    assert bench.greedy_reference_sentences_per_second(model, SENTENCES[:5], 0.2, CPU) == 5 - WARMUP
+    assert bench.matmul_peak_gflops(CPU, size=64, repeats=2) == 2 * 64**3 * 2 / 1e9
 
 
 def test_tree_timers_train_on_the_greedy_trees():
@@ -35,6 +55,7 @@ def test_tree_timers_train_on_the_greedy_trees():
     model = ParseTreeRAE(TreeRAEConfig(vocab_size=12, dim=4))
     assert [len(t.children) for t in trees[:5]] == [2, 1, 3, 1, 2]
     before = model.compose.weight.detach().clone()
-    assert bench.tree_sentences_per_second(model, trees, 4, 0.2, CPU) > 0
-    assert bench.tree_reference_sentences_per_second(model, trees[:5], 0.2, CPU) > 0
+    sentences = sum(len(batch) for batch in _timed_batches())
+    assert bench.tree_sentences_per_second(model, trees, 4, 0.2, CPU) == sentences
+    assert bench.tree_reference_sentences_per_second(model, trees[:5], 0.2, CPU) == 5 - WARMUP
     assert not torch.equal(before, model.compose.weight)

@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 
 from pipeline.infra.config import Config, ConfigError, load_config, parse_config
@@ -54,3 +56,51 @@ def test_cuda_without_a_gpu_is_a_config_error(monkeypatch):
     with pytest.raises(ConfigError, match="no CUDA device"):
         resolve_device("cuda")
     assert resolve_device("auto").type == "cpu"
+
+
+@pytest.mark.parametrize("values, named", [
+    ({"rae": {"hidden": 100_000}}, "rae.hidden"),
+    ({"embeddings": {"window": 10**9}}, "embeddings.window"),
+    ({"embeddings": {"negatives": 10**9}}, "embeddings.negatives"),
+    ({"data": {"min_count": 10**9}}, "data.min_count"),
+    ({"data": {"max_length": -5}}, "data.max_length"),
+    ({"rae": {"lr": float("nan")}}, "rae.lr"),
+    ({"rae": {"lr": float("inf")}}, "rae.lr"),
+    ({"classify": {"alphas": [1.0]}}, "classify.alphas"),
+])
+def test_values_past_their_bounds_are_rejected(values, named):
+    with pytest.raises(ConfigError, match=f"'{named}'"):
+        parse_config(values)
+
+
+def _scalar_fields():
+    for section in dataclasses.fields(Config):
+        for f in dataclasses.fields(section.default_factory):
+            if f.type in ("int", "float"):
+                yield section.name, f.name, f.type
+
+
+@pytest.mark.parametrize("section, name, kind", list(_scalar_fields()))
+def test_every_number_has_an_upper_bound(section, name, kind):
+    huge = 10**12 if kind == "int" else 1e12
+    with pytest.raises(ConfigError, match=f"'{section}.{name}'"):
+        parse_config({section: {name: huge}})
+
+
+def test_fields_in_range_that_together_do_not_fit_memory_are_refused(monkeypatch):
+    from pipeline.infra import memory
+
+    monkeypatch.setattr(memory, "machine_memory", lambda: 2**30)  # a 1 GiB machine
+    parse_config({})  # the defaults fit
+    with pytest.raises(ConfigError, match=r"need about 2\.0 GiB.*rae.hidden = 4000"):
+        parse_config({"rae": {"hidden": 4000}})
+    # A model file knows its vocabulary: a small one leaves room for wider vectors.
+    wide = {"embeddings": {"dim": 600}}
+    with pytest.raises(ConfigError, match="skip-gram's two tables of 100,000 words"):
+        parse_config(wide)
+    assert parse_config(wide, vocab_size=1000).embeddings.dim == 600
+
+
+def test_a_config_that_is_a_folder_is_one_line(tmp_path):
+    with pytest.raises(ConfigError, match="is a folder, not a TOML file"):
+        load_config(tmp_path)

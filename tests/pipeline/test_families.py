@@ -69,7 +69,7 @@ def test_saved_models_keep_their_parameter_names_and_load(name, tmp_path):
     model = family.build_model(config, 12, 2)
     assert set(model.state_dict()) == SAVED_PARAMETERS[name]
     path = tmp_path / "model.pt"
-    save_torch({"kind": "model", "family": name, "config": config.to_dict(),
+    save_torch({"kind": "model", "family": name, "config": config.to_dict(), "dataset": "mr",
                 "vocab": ["<pad>", "<unk>"] + [f"w{i}" for i in range(10)],
                 "labels": ["neg", "pos"], "state": model.state_dict()}, path)
     loaded, vocab, labels, max_length = load_model(path, family, "classify")
@@ -83,7 +83,7 @@ def test_a_model_file_with_a_bad_embedded_config_is_one_line(tmp_path):
     path = tmp_path / "model.pt"
     config = Config().to_dict()
     config["data"]["max_length"] = -5
-    save_torch({"kind": "model", "family": "linear", "config": config, "vocab": ["<pad>", "<unk>"],
-                "labels": ["neg", "pos"], "state": {}}, path)
+    save_torch({"kind": "model", "family": "linear", "config": config, "dataset": "mr",
+                "vocab": ["<pad>", "<unk>"], "labels": ["neg", "pos"], "state": {}}, path)
     with pytest.raises(ArtifactError, match="data.max_length"):
         load_model(path, family, "classify")

@@ -8,8 +8,8 @@ from models.classifier import RAEClassifier
 from models.word_rae import WordRAE
 from training.linear import fine_tune
 from training.rae_pretrain import pretrain_rae
+from training.schedule import Schedule
 from training.skipgram import train_skipgram
-from training.supervised import Schedule
 
 CPU = torch.device("cpu")
 

@@ -4,7 +4,8 @@ import torch
 from models.word_rae import WordRAE
 from training.divergence import TrainingDiverged, check_finite
 from training.rae_pretrain import pretrain_rae
-from training.supervised import Schedule, train_supervised
+from training.schedule import Schedule
+from training.supervised import train_supervised
 
 CPU = torch.device("cpu")
 

@@ -14,8 +14,8 @@ from pipeline.infra.checkpoints import checkpoint_path, open_checkpoint
 from training.linear import fine_tune
 from training.rae_pretrain import pretrain_rae
 from training.resume import Checkpoint
+from training.schedule import Schedule
 from training.skipgram import train_skipgram
-from training.supervised import Schedule
 
 CPU = torch.device("cpu")
 rng = np.random.default_rng(0)
@@ -92,21 +92,32 @@ KILL_POINTS = ["inside skip-gram", "skip-gram finished", "inside the RAE's first
                "fine-tuning's first epoch end", "fine-tuning's middle", "the very end"]
 
 
+# Trained once for all kill points: the uninterrupted run, and where to kill.
+@pytest.fixture(scope="module")
+def uninterrupted() -> tuple[dict, list]:
+    return _train(Checkpoint.in_memory())
+
+
+@pytest.fixture(scope="module")
+def kill_points() -> dict[str, int]:
+    return _kill_points()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("point", KILL_POINTS)
-def test_resumed_training_equals_uninterrupted(point):
-    expected_state, expected_history = _train(Checkpoint.in_memory())
+def test_resumed_training_equals_uninterrupted(point, uninterrupted, kill_points):
+    expected_state, expected_history = uninterrupted
     disk = []
     with pytest.raises(Killed):
-        _train(_killed_after(_kill_points()[point], disk))
+        _train(_killed_after(kill_points[point], disk))
     torch.manual_seed(123)  # the resumed process starts from another random state
     state, history = _train(Checkpoint.writing(disk[-1], lambda entries: None, 0))
     assert history == expected_history
     assert all(torch.equal(state[name], expected_state[name]) for name in expected_state)
 
 
-def test_kill_points_are_distinct_and_each_loop_saves_every_step_then_its_finish():
-    points = _kill_points()
+def test_kill_points_are_distinct_and_each_loop_saves_every_step_then_its_finish(kill_points):
+    points = kill_points
     assert set(points) == set(KILL_POINTS) and len(set(points.values())) == len(points)
     saves = _saves()
     for loop in dict.fromkeys(loop for loop, *_ in saves):

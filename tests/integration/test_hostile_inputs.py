@@ -1,0 +1,590 @@
+"""The README's promises under attack: what a careless or hostile user might type or leave
+lying around, each case through the real CLI (make, or python -m pipeline), each ending in valid
+output, or one line on stderr and exit status 2 (130 for Ctrl-C), with nothing lost.
+
+The README's "When something is wrong" table lists every case by name, and a test checks it does.
+The cases are independent processes, so they run two at a time; each is still a test of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import torch
+
+from pipeline.infra.artifacts import load_torch, save_torch
+from pipeline.infra.config import load_config
+from pipeline.infra.paths import folder_names
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.integration
+RUN, PRETRAIN = folder_names(Path("tests/tiny.toml"), load_config(ROOT / "tests/tiny.toml"), 0)
+MODEL = f"{RUN}/model-linear-mr-split.pt"
+CLASSIFIED = f"{RUN}/classify-linear-mr-split.pt"
+
+
+@dataclass
+class Box:
+    """One case's own folder, beside the session's built chain and data slice (read-only)."""
+
+    root: Path
+    built: Path
+    data: Path
+
+    @property
+    def build(self) -> Path:
+        return self.root / "build"
+
+    def copy_chain(self, *folders: str) -> Path:
+        """The built chain's build folders (all by default) and reports, file times kept."""
+        for folder in folders or [p.name for p in (self.built / "build").iterdir()]:
+            shutil.copytree(self.built / "build" / folder, self.build / folder)
+        shutil.copytree(self.built / "reports", self.root / "reports", dirs_exist_ok=True)
+        return self.build
+
+    def copy_data(self) -> Path:
+        return Path(shutil.copytree(self.data, self.root / "data"))
+
+    def stage(self, *argv: str, build: Path | None = None, data: Path | None | str = "slice",
+              config: str | Path = "tests/tiny.toml", stdin: str | bytes | None = None,
+              limit_file_size: int | None = None) -> subprocess.CompletedProcess:
+        env = {k: v for k, v in os.environ.items() if k != "RAE_DATA_DIR"}
+        if data is not None:
+            env["RAE_DATA_DIR"] = str(self.data if data == "slice" else data)
+
+        def limit():  # RLIMIT_FSIZE holds for root too, unlike file permissions
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit_file_size, limit_file_size))
+
+        command = [sys.executable, "-m", "pipeline", argv[0], "--config", str(config),
+                   "--build", str(build or self.build), "--reports", str(self.root / "reports"),
+                   "--device", "cpu", *argv[1:]]
+        return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, timeout=300,
+                              input=stdin.encode() if isinstance(stdin, str) else stdin,
+                              preexec_fn=limit if limit_file_size else None)
+
+    def make(self, *arguments: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "RAE_DATA_DIR": str(self.data)}
+        return subprocess.run(
+            ["make", "--no-print-directory", "-C", str(ROOT), *arguments, "CONFIG=tests/tiny.toml",
+             f"BUILD={self.build}", f"REPORTS={self.root / 'reports'}", f"PY={sys.executable}",
+             "SETUP=", "DEVICE=cpu"], env=env, capture_output=True, timeout=300)
+
+    def config(self, text: str) -> Path:
+        path = self.root / "hostile.toml"
+        path.write_text(text)
+        return path
+
+    def model(self, change: Callable[[dict], None]) -> Path:
+        """A sealed (so intact-looking) copy of the trained model, with `change` made to it."""
+        content = load_torch(self.built / "build" / MODEL, "classify")
+        change(content)
+        path = self.root / "model.pt"
+        save_torch(content, path)
+        return path
+
+
+CASES: dict[str, tuple[Callable[[Box], subprocess.CompletedProcess], str | None, int]] = {}
+
+
+def case(expect: str | None, code: int = 2):
+    """Register a case: `expect` is a pattern of its one stderr line (None: it must succeed)."""
+    def register(run):
+        CASES[run.__name__] = (run, expect, code)
+        return run
+    return register
+
+
+def answers(result: subprocess.CompletedProcess) -> list[dict]:
+    """predict's JSON lines (make also prints the command it runs)."""
+    return [json.loads(line) for line in result.stdout.decode().splitlines()
+            if line.startswith("{")]
+
+
+def flip_inside(path: Path, tensor: torch.Tensor, count: int = 64) -> None:
+    """Invert `count` bytes of the tensor's data where they lie in the file."""
+    raw = bytearray(path.read_bytes())
+    start = raw.find(tensor.contiguous().view(torch.uint8).numpy().tobytes()[:count])
+    assert start > 0, "the tensor's bytes are not in the file"
+    raw[start:start + count] = bytes(b ^ 0xFF for b in raw[start:start + count])
+    path.write_bytes(bytes(raw))
+
+
+# --- 1. text reaches predict without the shell ----------------------------------------------
+
+def _make_predict(box: Box, text: str) -> subprocess.CompletedProcess:
+    box.copy_chain()
+    result = box.make("predict", f"TEXT={text}")
+    assert [a["text"] for a in answers(result)] == [text], result.stderr
+    assert not (box.root / "PWNED").exists() and not (ROOT / "PWNED").exists()
+    return result
+
+
+@case(None)
+def text_with_dollar(box):
+    return _make_predict(box, "cost $5 million")
+
+
+@case(None)
+def text_with_a_double_quote(box):
+    return _make_predict(box, 'it"s a "film"')
+
+
+@case(None)
+def text_with_backticks(box):
+    return _make_predict(box, f"`touch {box.root}/PWNED` `touch PWNED`")
+
+
+@case(None)
+def text_with_shell_substitution(box):
+    return _make_predict(box, f"$$(touch {box.root}/PWNED) $(touch PWNED)")
+
+
+@case(None)
+def text_with_make_shell_function(box):
+    return _make_predict(box, f"$(shell touch {box.root}/PWNED)")
+
+
+@case(None)
+def text_like_an_option(box):
+    return _make_predict(box, "--model /etc/passwd")
+
+
+@case(None)
+def text_with_quotes_semicolons_and_a_newline(box):
+    return _make_predict(box, "it's fine'; echo hi; '\nsecond line")
+
+
+# --- 2. predict's input: every line answered, in order ------------------------------------
+
+def _predict_stdin(box: Box, stdin: bytes, expected_texts: list[str]):
+    result = box.stage("predict", build=box.built / "build", stdin=stdin)
+    assert [a["text"] for a in answers(result)] == expected_texts, result.stderr[-300:]
+    return result
+
+
+@case(None)
+def predict_a_30_megabyte_line(box):
+    huge = "a dull , overlong film " * 1_300_000
+    return _predict_stdin(box, f"good\n{huge}\nbad\n".encode(), ["good", huge, "bad"])
+
+
+@case(None)
+def predict_bytes_that_are_not_utf8(box):
+    return _predict_stdin(box, b"caf\xe9 \xff\xfe ok\n", ["caf\ufffd \ufffd\ufffd ok"])
+
+
+@case(None)
+def predict_empty_punctuation_emoji_control_lines(box):
+    lines = ["", "!!!", "☹ 日本 ok", "\t\x00\x1b[31m red"]
+    return _predict_stdin(box, ("\n".join(lines) + "\n").encode(), lines)
+
+
+@case(None)
+def predict_into_a_closed_pipe(box):
+    command = [sys.executable, "-m", "pipeline", "predict", "--config", "tests/tiny.toml",
+               "--build", str(box.built / "build"), "--device", "cpu"]
+    process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    process.stdin.write(b"a fine film\n" * 3000)  # fits the pipe: no deadlock
+    process.stdin.close()
+    first = process.stdout.readline()  # `| head -1`
+    process.stdout.close()
+    stderr = process.stderr.read()
+    process.wait(timeout=120)
+    assert json.loads(first)["text"] == "a fine film"
+    return subprocess.CompletedProcess(command, process.returncode, b"", stderr)
+
+
+@case(r"error: /etc/passwd is damaged or not a checkpoint \(.*\); delete it")
+def predict_model_is_not_a_model(box):
+    return box.stage("predict", "--model", "/etc/passwd", "fine")
+
+
+@case(r"is a folder, not a file that `make classify")
+def predict_model_is_a_folder(box):
+    return box.stage("predict", "--model", str(box.root), "fine")
+
+
+@case(r"does not exist; run `make classify DATASET=mr PROTOCOL=split MODEL=linear` first")
+def predict_before_classify(box):
+    return box.stage("predict", "fine")
+
+
+@case(r"model.pt is damaged: its content does not match its checksum; delete it")
+def predict_model_with_flipped_bytes(box):
+    path = box.root / "model.pt"
+    shutil.copy(box.built / "build" / MODEL, path)
+    flip_inside(path, load_torch(path, "classify")["state"]["head.weight"])
+    return box.stage("predict", "--model", str(path), "fine")
+
+
+@case(r"model.pt lacks 'labels'; delete it and run `make classify")
+def predict_model_lacking_a_key(box):
+    return box.stage("predict", "--model", str(box.model(lambda m: m.pop("labels"))), "fine")
+
+
+@case(r"model.pt: 'labels' is a str, not a list")
+def predict_model_with_a_wrong_type(box):
+    return box.stage("predict", "--model", str(box.model(
+        lambda m: m.update(labels="neg pos"))), "fine")
+
+
+@case(r"model.pt holds a config this code cannot use \(these settings need about .* GiB")
+def predict_model_asking_for_hundreds_of_gigabytes(box):
+    return box.stage("predict", "--model", str(box.model(
+        lambda m: m["config"]["rae"].update(hidden=16_000, batch_size=10_000))), "fine")
+
+
+@case(r"model.pt holds a config this code cannot use \(config key 'data.max_length' must be")
+def predict_model_with_a_negative_max_length(box):
+    return box.stage("predict", "--model", str(box.model(
+        lambda m: m["config"]["data"].update(max_length=-5))), "fine")
+
+
+@case(r"model.pt: parameter head.weight has shape \(3, 16\), this model's is \(2, 16\)")
+def predict_model_with_a_wrong_shape(box):
+    return box.stage("predict", "--model", str(box.model(
+        lambda m: m["state"].update({"head.weight": torch.zeros(3, 16)}))), "fine")
+
+
+@case(r"model.pt: parameter head.bias holds values that are not finite floats")
+def predict_model_with_nan_weights(box):
+    return box.stage("predict", "--model", str(box.model(
+        lambda m: m["state"].update({"head.bias": torch.tensor([float("nan"), 0.0])}))), "fine")
+
+
+@case(r"model.pt was trained on sst5, not mr; pass --dataset sst5")
+def predict_sst5_model_on_mr(box):
+    def as_sst5(model):
+        model.update(dataset="sst5", labels=["very neg", "neg", "neutral", "pos", "very pos"])
+    return box.stage("predict", "--model", str(box.model(as_sst5)), "fine")
+
+
+@case(r"model.pt was written in format 1, this code reads format 2; delete it")
+def predict_model_in_an_older_format(box):
+    content = load_torch(box.built / "build" / MODEL, "classify")
+    torch.save(content, box.root / "model.pt")  # unsealed, as before artifacts had a format
+    return box.stage("predict", "--model", str(box.root / "model.pt"), "fine")
+
+
+@case(r"evil.pt is damaged or not a checkpoint \(.*\)")
+def predict_model_holding_pickled_code(box):
+    torch.save({"payload": os.system, "w": torch.ones(1)}, box.root / "evil.pt")
+    return box.stage("predict", "--model", str(box.root / "evil.pt"), "fine")
+
+
+# --- 3. config and options: stopped before any work -----------------------------------------
+
+def _before_any_work(box: Box, text: str, stage: str = "prepare"):
+    result = box.stage(stage, config=box.config(text))
+    assert not box.build.exists(), "the run started work"
+    return result
+
+
+@case(r"config file .* is a folder, not a TOML file")
+def config_is_a_folder(box):
+    return box.stage("prepare", config=box.root)
+
+
+@case(r"config file .*nowhere.toml does not exist")
+def config_does_not_exist(box):
+    return box.stage("prepare", config=box.root / "nowhere.toml")
+
+
+@case(r"config file .* is not valid TOML")
+def config_is_not_toml(box):
+    return _before_any_work(box, "[rae\nhidden = 3\n")
+
+
+@case(r"unknown config key 'rae.hiden' \(known: hidden, ")
+def config_with_a_typo(box):
+    return _before_any_work(box, "[rae]\nhiden = 3\n")
+
+
+@case(r"config key 'rae.hidden' must be int, got 'big'")
+def config_with_a_wrong_type(box):
+    return _before_any_work(box, "[rae]\nhidden = 'big'\n")
+
+
+@case(r"config key 'rae.hidden' must be in 1..16,384, got 100000")
+def config_hidden_100000(box):
+    return _before_any_work(box, "[rae]\nhidden = 100000\n")
+
+
+@case(r"config key 'embeddings.negatives' must be in 1..100, got 1000000000")
+def config_negatives_a_billion(box):
+    return _before_any_work(box, "[embeddings]\nnegatives = 1_000_000_000\n")
+
+
+@case(r"config key 'data.min_count' must be in 1..10,000, got 1000000000")
+def config_min_count_a_billion(box):
+    return _before_any_work(box, "[data]\nmin_count = 1_000_000_000\n")
+
+
+@case(r"config key 'embeddings.window' must be in 1..100, got 1000000000")
+def config_window_a_billion(box):
+    return _before_any_work(box, "[embeddings]\nwindow = 1_000_000_000\n")
+
+
+@case(r"config key 'rae.lr' must be float, got nan")
+def config_learning_rate_nan(box):
+    return _before_any_work(box, "[rae]\nlr = nan\n")
+
+
+@case(r"config key 'classify.alphas' must be a list of 1 to 20 numbers in \[0, 1\), got \[1.0\]")
+def config_alpha_one(box):
+    return _before_any_work(box, "[classify]\nalphas = [1.0]\n")
+
+
+@case(r"these settings need about .* GiB, more than half this machine's .*data.max_length = 1000")
+def config_fields_in_range_that_together_exhaust_memory(box):
+    return _before_any_work(box, "[data]\nmax_length = 1000\n[rae]\nbatch_size = 100000\n")
+
+
+@case(r"config key 'data.min_count' = 5000 leaves \d words of the unlabeled corpus")
+def config_min_count_empties_the_vocabulary(box):
+    box.copy_chain("data")
+    return box.stage("pretrain", config=box.config("[data]\nmin_count = 5000\n"))
+
+
+@case(r"argument --seed: must be in 0..4294966, got -1")
+def seed_negative(box):
+    return box.stage("prepare", "--seed", "-1")
+
+
+@case(r"argument --seed: must be in 0..4294966, got 1099511627776")
+def seed_two_to_the_40(box):
+    return box.stage("prepare", "--seed", str(2**40))
+
+
+@case(r"argument --seed: must be in 0..4294966, got 5000000")
+def seed_whose_fold_seeds_overflow(box):
+    return box.stage("classify", "--seed", "5000000")
+
+
+@case(r"argument --checkpoint-every: must be >= 0 seconds, got nan")
+def checkpoint_every_nan(box):
+    return box.stage("pretrain", "--checkpoint-every", "nan")
+
+
+@case(r"MODEL=tree follows parse trees, and mr has none")
+def parse_tree_model_on_mr(box):
+    box.copy_chain()
+    return box.stage("classify", "--model", "tree")
+
+
+# --- 4. data -----------------------------------------------------------------------------
+
+@case(r"cannot reach huggingface.co .*set RAE_DATA_DIR")
+def no_data_folder_and_no_network(box):
+    return box.stage("prepare", data=None)
+
+
+@case(r"rt-polarity.pos is missing; RAE_DATA_DIR/mr must hold")
+def data_folder_without_the_files(box):
+    return box.stage("prepare", data=box.root)
+
+
+@case(r"rt-polarity.pos cannot be read \(Input/output error\)")
+def data_file_that_cannot_be_read(box):
+    data = box.copy_data()  # (permissions do not stop root, who runs CI; this file does)
+    (data / "mr" / "rt-polarity.pos").unlink()
+    (data / "mr" / "rt-polarity.pos").symlink_to("/proc/self/mem")
+    return box.stage("prepare", data=data)
+
+
+@case(r"movie_reviews.zip is not a readable zip file \(.*\)")
+def zip_with_a_damaged_member(box):
+    data = box.copy_data()
+    archive = data / "movie_reviews" / "movie_reviews.zip"
+    raw = bytearray(archive.read_bytes())
+    middle = len(raw) // 2
+    raw[middle:middle + 256] = bytes(256)
+    archive.write_bytes(bytes(raw))
+    return box.stage("prepare", "--corpus", "unlabeled", data=data)
+
+
+@case(r"sst test line 1 is not a labelled PTB tree \(a tree holds an empty word\)")
+def sst_with_an_empty_tree(box):
+    data = box.copy_data()
+    (data / "sst" / "test.txt").write_text("(2 )\n(3 (2 a) (3 film))\n")
+    return box.stage("prepare", "--corpus", "sst", data=data)
+
+
+@case(r"sst dev line 2 is not a labelled PTB tree \(sentiment label 7 is not in 0-4\)")
+def sst_with_a_label_out_of_range(box):
+    data = box.copy_data()
+    (data / "sst" / "dev.txt").write_text("(3 (2 a) (3 film))\n(7 (2 a) (3 film))\n")
+    return box.stage("prepare", "--corpus", "sst", data=data)
+
+
+@case(None)
+def mr_with_undecodable_empty_and_repeated_lines(box):
+    data = box.copy_data()
+    with open(data / "mr" / "rt-polarity.neg", "ab") as stream:
+        stream.write(b"\n\xff\xfe\x81\x8d\n\n" + b"a dull film .\n" * 3)
+    result = box.stage("prepare", data=data)
+    assert re.search(r"warning: MR: .*undecodable", result.stderr.decode()), result.stderr
+    return result
+
+
+# --- 5. artifacts and the build folder -------------------------------------------------------
+
+@case(r"classify-linear-mr-split.pt is damaged: its content does not match its checksum")
+def classify_probabilities_swapped(box):
+    build = box.copy_chain()
+    probs = load_torch(build / CLASSIFIED, "classify")["folds"][0]["models"][
+        "linear-rae-frozen"]["probs"]
+    row = probs[:2].contiguous().view(torch.uint8).numpy().tobytes()
+    raw = (build / CLASSIFIED).read_bytes()
+    at = raw.find(row)
+    half = len(row) // 2
+    assert at > 0 and row[:half] != row[half:]
+    (build / CLASSIFIED).write_bytes(raw[:at] + row[half:] + row[:half] + raw[at + len(row):])
+    return box.stage("eval")
+
+
+@case(r"classify-linear-mr-split.pt was written in format 1, this code reads format 2; delete "
+      r"it and run `make classify DATASET=mr PROTOCOL=split MODEL=linear`")
+def classify_artifact_in_an_older_format(box):
+    build = box.copy_chain()
+    torch.save(load_torch(build / CLASSIFIED, "classify"), build / CLASSIFIED)
+    return box.stage("eval")
+
+
+@case(None)
+def pretrain_artifact_in_an_older_format_is_rebuilt(box):
+    build = box.copy_chain("data", PRETRAIN)
+    path = build / PRETRAIN / "pretrain.pt"
+    torch.save(load_torch(path, "pretrain"), path)
+    result = box.stage("pretrain")
+    assert "pretrain.pt was written in format 1, this code reads format 2: rebuilding it" in \
+        result.stdout.decode()
+    load_torch(path, "pretrain")  # sealed again
+    return result
+
+
+@case(None)
+def orphaned_temporary_files_are_removed(box):
+    build = box.copy_chain("data", PRETRAIN)
+    orphan = build / PRETRAIN / ".pretrain.pt.k1ll3d.partial"
+    orphan.write_bytes(b"half a file")
+    result = box.stage("pretrain")
+    assert not orphan.exists() and "kept" in result.stdout.decode()
+    return result
+
+
+@case(r"\.lock is a symbolic link; a lock file is never followed, so remove the link")
+def lock_file_planted_as_a_symlink(box):
+    build = box.copy_chain()
+    precious = box.root / "precious.txt"
+    precious.write_text("keep me")
+    (build / RUN / ".lock").unlink()
+    (build / RUN / ".lock").symlink_to(precious)
+    result = box.stage("classify")
+    assert precious.read_text() == "keep me"
+    return result
+
+
+@case(r"cannot write .*reports/mr-split/\w+\.png \(File too large\); the previous")
+def file_size_limit_while_writing_the_report(box):
+    box.copy_chain()
+    report = box.root / "reports" / "mr-split" / "accuracy.json"
+    before = report.read_bytes()
+    result = box.stage("eval", limit_file_size=8_000)
+    assert report.read_bytes() == before
+    assert not list(box.root.rglob("*.partial"))
+    return result
+
+
+@case(None)
+def report_made_from_another_run_is_remade(box):
+    box.copy_chain()
+    source = box.root / "reports" / "mr-split" / ".source"
+    assert source.read_text() == f"{RUN} linear\n"
+    source.write_text("tiny-0123abcd-seed1 linear\n")  # as a concurrent SEED=1 eval would leave
+    result = box.make("eval")
+    assert "pipeline eval" in result.stdout.decode() and source.read_text() == f"{RUN} linear\n"
+    return result
+
+
+@case(None)
+def configs_of_one_name_in_two_folders_get_two_run_folders(box):
+    (box.root / "tiny.toml").write_text("[rae]\nhidden = 8\n")
+    names = [subprocess.run([sys.executable, "-m", "pipeline.infra.paths", config, "0"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.split()[0]
+             for config in ("tests/tiny.toml", str(box.root / "tiny.toml"))]
+    assert names[0] != names[1] and all(n.startswith(b"tiny-") for n in names)
+    return subprocess.CompletedProcess([], 0, b"", b"")
+
+
+@case(r"^interrupted; run the same command to resume$", code=130)
+def ctrl_c_during_pretraining(box):
+    box.copy_chain("data")
+    # Long enough that the interrupt lands inside training however loaded the machine is.
+    slow = box.config("[data]\nmin_count = 1\n[embeddings]\ndim = 16\nepochs = 500\n")
+    command = [sys.executable, "-m", "pipeline", "pretrain", "--config", str(slow),
+               "--build", str(box.build), "--device", "cpu", "--checkpoint-every", "0"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not list(box.build.glob("pretrain-*/pretrain.checkpoint.pt")):
+        assert process.poll() is None and time.monotonic() < deadline, "no checkpoint was saved"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+# --- running them -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def outcomes(request, built, data_slice, tmp_path_factory) -> dict:
+    """Each selected case's result (or the assertion it failed), two processes at a time."""
+    selected = [item.callspec.params["name"] for item in request.session.items
+                if getattr(item, "originalname", None) == "test_hostile_input"]
+
+    def attempt(name):
+        run = CASES[name][0]
+        try:
+            return run(Box(tmp_path_factory.mktemp(name), built, data_slice))
+        except AssertionError as failure:
+            return failure
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(selected, pool.map(attempt, selected), strict=True))
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_hostile_input(name, outcomes):
+    _, expect, code = CASES[name]
+    result = outcomes[name]
+    if isinstance(result, AssertionError):
+        raise result
+    stderr = result.stderr.decode(errors="replace")
+    lines = [line for line in stderr.splitlines() if not line.startswith("make: ***")]
+    assert "Traceback" not in stderr, stderr[-2000:]
+    if expect is None:  # valid output; warnings allowed
+        assert result.returncode == 0, stderr[-2000:]
+        assert all(line.startswith("warning: ") for line in lines), stderr[-2000:]
+    else:
+        assert result.returncode == code and len(lines) == 1, stderr[-2000:]
+        assert re.search(expect, lines[0]), lines[0]
+
+
+def test_the_readme_lists_every_case():
+    table = (ROOT / "README.md").read_text()
+    assert len(CASES) >= 40
+    assert [name for name in CASES if f"`{name}`" not in table] == []
