@@ -6,9 +6,10 @@ Composition and reconstruction are BinaryTreeRAE's (models/binary_tree_rae.py).
 
 Every merge also feeds p to a softmax over the sentence label; the node objective is
 alpha * E_rec + (1 - alpha) * cross-entropy. `forward` builds the trees of a padded batch at
-once: each step scores every adjacent pair of every sentence in one matrix product (without
-gradients), takes the argmin per sentence, recomputes just the chosen parents with gradients,
-and shifts the node lists. `reference_tree` does one sentence with Python lists, for tests.
+once: it scores every adjacent pair of every sentence in one matrix product (without
+gradients); then each step takes the argmin per sentence, recomputes just the chosen parents
+with gradients, shifts the node lists and rescores only the two pairs beside each new parent.
+`reference_tree` does one sentence with Python lists, for tests.
 """
 
 from __future__ import annotations
@@ -34,25 +35,29 @@ class GreedyTrees:
 
 
 class GreedyRAE(BinaryTreeRAE):
-    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> GreedyTrees:
-        """ids (B, T), lengths (B,) -> the greedy trees of the batch (see GreedyTrees)."""
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor, rescore_all: bool = False
+                ) -> GreedyTrees:
+        """ids (B, T), lengths (B,) -> the greedy trees of the batch (see GreedyTrees).
+
+        A merge changes only the two pairs beside the new parent, so each step rescores just
+        those (2 per sentence) and keeps the other pairs' scores; rescore_all=True rescores
+        every pair at every step instead (the plain algorithm: the same trees, T times the
+        scoring work; kept for the equality test and `make bench`)."""
         batch, steps = ids.shape
         leaves = self.leaves(ids)  # (B, T, d)
         nodes, counts = leaves, torch.ones(batch, steps, device=ids.device)
         rows = torch.arange(batch, device=ids.device)
+        scores = self._pair_scores(nodes, counts) if steps > 1 else None
         merges, parents, errors, actives = [], [], [], []
         for step in range(steps - 1):
             size = steps - step  # nodes per row now; row b holds lengths[b] - step real ones
             active = lengths - step > 1  # (B,)
-            with torch.no_grad():  # score every adjacent pair; only the winner needs gradients
-                left, right = nodes[:, :-1].detach(), nodes[:, 1:].detach()
-                candidates = self.parent(left, right)
-                scores = self.reconstruction_error(left, right, counts[:, :-1], counts[:, 1:],
-                                                   candidates)  # (B, size-1)
-                pair = torch.arange(size - 1, device=ids.device)
-                scores = scores.masked_fill(pair[None, :] >= (lengths - step - 1)[:, None],
-                                            float("inf"))
-                k = scores.argmin(1) * active  # (B,) left child of the merge
+            pair = torch.arange(size - 1, device=ids.device)
+            if rescore_all:
+                scores = self._pair_scores(nodes, counts)
+            with torch.no_grad():  # only the winner needs gradients
+                open_pairs = pair[None, :] < (lengths - step - 1)[:, None]
+                k = scores.masked_fill(~open_pairs, float("inf")).argmin(1) * active  # (B,)
             left, right = nodes[rows, k], nodes[rows, k + 1]
             left_count, right_count = counts[rows, k], counts[rows, k + 1]
             parent = self.parent(left, right)
@@ -71,7 +76,32 @@ class GreedyRAE(BinaryTreeRAE):
             keep = active[:, None]
             nodes = torch.where(keep.unsqueeze(-1), shifted, nodes[:, :-1])
             counts = torch.where(keep, shifted_counts, counts[:, :-1])
+            if size > 2 and not rescore_all:
+                scores = self._rescore_beside(scores, nodes, counts, k)
         return self._collect(leaves, lengths, merges, parents, errors, actives, nodes[:, 0])
+
+    @torch.no_grad()
+    def _pair_scores(self, nodes: torch.Tensor, counts: torch.Tensor) -> torch.Tensor:
+        """Reconstruction error of merging each adjacent pair: (B, size) -> (B, size-1)."""
+        left, right = nodes[:, :-1].detach(), nodes[:, 1:].detach()
+        return self.reconstruction_error(left, right, counts[:, :-1], counts[:, 1:],
+                                         self.parent(left, right))
+
+    @torch.no_grad()
+    def _rescore_beside(self, scores: torch.Tensor, nodes: torch.Tensor, counts: torch.Tensor,
+                        k: torch.Tensor) -> torch.Tensor:
+        """Pair scores of the new node list after merging at k: new pair i is old pair i left
+        of the parent and old pair i + 1 right of it; the two pairs that hold the parent
+        (k - 1 and k) are scored afresh. (A finished row's pairs are all masked: its scores
+        need not be right.)"""
+        pair = torch.arange(nodes.shape[1] - 1, device=nodes.device)
+        kept = scores.gather(1, pair + (pair[None, :] > k[:, None]))
+        beside = torch.stack([k - 1, k], 1).clamp(0, nodes.shape[1] - 2)  # (B, 2)
+        rows = torch.arange(nodes.shape[0], device=nodes.device)[:, None]
+        left, right = nodes[rows, beside].detach(), nodes[rows, beside + 1].detach()
+        fresh = self.reconstruction_error(left, right, counts[rows, beside],
+                                          counts[rows, beside + 1], self.parent(left, right))
+        return kept.scatter(1, beside, fresh)
 
     @torch.no_grad()
     def sentence_tree(self, ids: list[int]) -> tuple[list[tuple[int, int]], list[int]]:

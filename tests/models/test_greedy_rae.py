@@ -80,3 +80,17 @@ def test_one_sentence_tree_children_replay_the_reference_merges():
         merges, _, _ = reference_tree(model, ids)
         assert model.sentence_tree(ids)[0] == merge_children(len(ids), merges)
     assert merge_children(3, [1, 0]) == [(1, 2), (0, 3)]
+
+
+def test_rescoring_only_beside_each_merge_builds_the_trees_of_rescoring_every_pair():
+    generator = torch.Generator().manual_seed(1)
+    lengths = torch.randint(1, 25, (64,), generator=generator)
+    ids = torch.randint(2, 50, (64, int(lengths.max())), generator=generator)
+    ids[torch.arange(ids.shape[1])[None, :] >= lengths[:, None]] = 0
+    model = _model(vocab_size=50, dim=6)
+    fast, plain = model(ids, lengths), model(ids, lengths, rescore_all=True)
+    assert torch.equal(fast.merges, plain.merges) and torch.equal(fast.active, plain.active)
+    assert torch.allclose(fast.parents, plain.parents) and torch.allclose(fast.mean, plain.mean)
+    for b in (0, 5, 17):
+        merges, _, _ = reference_tree(model, ids[b, : lengths[b]].tolist())
+        assert fast.merges[b, : lengths[b] - 1].tolist() == merges

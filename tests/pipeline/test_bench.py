@@ -45,6 +45,8 @@ def test_greedy_timers_count_the_timed_sentences():
     model = GreedyRAE(TreeRAEConfig(vocab_size=12, dim=4))
     sentences = sum(len(batch) for batch in _timed_batches())
     assert bench.greedy_sentences_per_second(model, SENTENCES, 4, 0.2, CPU) == sentences
+    assert bench.greedy_sentences_per_second(model, SENTENCES, 4, 0.2, CPU,
+                                             rescore_all=True) == sentences
     assert bench.greedy_reference_sentences_per_second(model, SENTENCES[:5], 0.2, CPU) == 5 - WARMUP
     assert bench.matmul_peak_gflops(CPU, size=64, repeats=2) == 2 * 64**3 * 2 / 1e9
 
