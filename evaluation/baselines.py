@@ -78,9 +78,13 @@ class NBSVM:
         w = svm.coef_.ravel()
         return r, (1 - self.beta) * np.abs(w).mean() + self.beta * w, svm.intercept_[0]
 
-    def predict(self, tokens: list[list[str]]) -> np.ndarray:
+    def decision_function(self, tokens: list[list[str]]) -> np.ndarray:
+        """(N, problems) SVM scores: one column for two classes (> 0: the second)."""
         x = self.vectorizer_.transform(tokens)
-        scores = np.column_stack([x.multiply(r).tocsr() @ w + b for r, w, b in self.problems_])
+        return np.column_stack([x.multiply(r).tocsr() @ w + b for r, w, b in self.problems_])
+
+    def predict(self, tokens: list[list[str]]) -> np.ndarray:
+        scores = self.decision_function(tokens)
         if len(self.classes_) == 2:
             return self.classes_[(scores[:, 0] > 0).astype(int)]
         return self.classes_[scores.argmax(1)]

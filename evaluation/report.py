@@ -78,6 +78,15 @@ def _intro(report: dict) -> list[str]:
     ]
 
 
+def _fusion_lines(fusion: dict | None) -> list[str]:
+    if fusion is None:
+        return []
+    alone = "; ".join(f"{name} {_percent(accuracy)}" for name, accuracy in fusion["alone"].items())
+    return ["", f"rae+nbsvm: {fusion['rae_row']} (the best RAE row on dev) mixed with NBSVM-bi "
+                f"fit on the train part; the RAE's weight, picked on dev per fold: "
+                f"{fusion['rae_weights']}. Each part alone on the same test folds: {alone}."]
+
+
 def _measured(report: dict) -> list[str]:
     return [
         "## Measured",
@@ -86,6 +95,7 @@ def _measured(report: dict) -> list[str]:
         "",
         *(f"alpha picked on dev per fold, {name}: {alphas}"
           for name, alphas in report["chosen_alpha"].items()),
+        *_fusion_lines(report.get("fusion")),
         "",
         f"## Reported in the literature (not measured here; "
         f"{REFERENCE_PROTOCOLS[report['dataset']]})",

@@ -21,6 +21,9 @@ class TreeRAEConfig:
     vocab_size: int
     dim: int  # word and node vector size d
     classes: int = 2
+    # Unit-normalise word vectors before composing (True), or use them raw as the released
+    # code does (parents are normalised either way).
+    normalise_leaves: bool = True
 
 
 class BinaryTreeRAE(nn.Module):
@@ -34,8 +37,9 @@ class BinaryTreeRAE(nn.Module):
         self.node_classifier = nn.Linear(d, config.classes)  # softmax at every node
 
     def leaves(self, ids: torch.Tensor) -> torch.Tensor:
-        """Word ids (...) -> unit-normalised word vectors (..., d)."""
-        return F.normalize(self.embeddings(ids), dim=-1)
+        """Word ids (...) -> word vectors (..., d), unit-normalised unless configured raw."""
+        vectors = self.embeddings(ids)
+        return F.normalize(vectors, dim=-1) if self.config.normalise_leaves else vectors
 
     def parent(self, left: torch.Tensor, right: torch.Tensor) -> torch.Tensor:
         return F.normalize(torch.tanh(self.compose(torch.cat([left, right], -1))), dim=-1)

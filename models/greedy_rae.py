@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 
 from models.binary_tree_rae import BinaryTreeRAE
 
@@ -32,6 +31,8 @@ class GreedyTrees:
     reconstruction: torch.Tensor  # (B, T-1) weighted reconstruction error of each merge
     top: torch.Tensor  # (B, d) root node (the single word for one-word sentences)
     mean: torch.Tensor  # (B, d) mean of all 2n - 1 nodes (leaves and merges)
+    leaves: torch.Tensor  # (B, T, d) the word vectors the tree starts from
+    words: torch.Tensor  # (B, T) bool: a real word, not padding
 
 
 class GreedyRAE(BinaryTreeRAE):
@@ -125,14 +126,15 @@ class GreedyRAE(BinaryTreeRAE):
         total = ((leaves * word_mask.unsqueeze(-1)).sum(1)
                  + (parents_t * actives_t.unsqueeze(-1)).sum(1))
         mean = total / (2 * lengths - 1).unsqueeze(-1)
-        return GreedyTrees(merges_t, parents_t, actives_t, errors_t * actives_t, top, mean)
+        return GreedyTrees(merges_t, parents_t, actives_t, errors_t * actives_t, top, mean,
+                           leaves, word_mask)
 
 
 def reference_tree(model: GreedyRAE, ids: list[int]
                    ) -> tuple[list[int], torch.Tensor, list[torch.Tensor]]:
     """One sentence with Python lists: -> (left-child index of each merge, summed weighted
     reconstruction error, the parent made by each merge; the last is the root)."""
-    nodes = [F.normalize(model.embeddings.weight[i], dim=-1) for i in ids]
+    nodes = list(model.leaves(torch.tensor(ids, device=model.embeddings.weight.device)))
     counts = [1.0] * len(ids)
     merges, parents, total = [], [], nodes[0].new_zeros(())
     while len(nodes) > 1:

@@ -15,6 +15,7 @@ from data.tasks import Task
 from data.vocab import Vocabulary
 from evaluation import figures
 from evaluation.baselines import BASELINES
+from evaluation.fusion import best_dev_row, mix, nbsvm_probabilities
 from evaluation.metrics import summarise
 from evaluation.phrases import node_accuracy, phrase_accuracy
 from evaluation.references import REPORTED
@@ -32,6 +33,7 @@ from pipeline.infra.provenance import provenance
 from training.inference import predict_proba
 
 UNROLL_POSITIONS = 10
+FUSED = "rae+nbsvm"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -101,6 +103,8 @@ def _family_rows(run: Run, task: Task, family: Family, classified: dict) -> list
         made = [f["models"][name] for f in folds]
         row = {"model": name, "alpha": [m.get("alpha") for m in made],
                "predictions": [m["probs"].argmax(1).numpy() for m in made],
+               "probs": [m["probs"].numpy() for m in made],
+               "dev_probs": [m["dev_probs"].numpy() for m in made],
                "seconds": sum(m["seconds"] for m in made)}
         if "node_predictions" in made[0]:
             row["all_phrases"] = node_accuracy(task, made[0]["node_predictions"])
@@ -108,6 +112,29 @@ def _family_rows(run: Run, task: Task, family: Family, classified: dict) -> list
             row["all_phrases"] = _saved_model_phrase_accuracy(run, task, family)
         rows.append(row)
     return rows
+
+
+def _fused(task: Task, rae_rows: list[dict]) -> dict:
+    """The rae+nbsvm row (evaluation/fusion.py) and what each part scores on the same folds."""
+    start = time.perf_counter()
+    folds = task.folds
+    dev_labels = [task.labels[f.dev] for f in folds]
+    name = best_dev_row({r["model"]: r["dev_probs"] for r in rae_rows}, dev_labels)
+    rae = next(r for r in rae_rows if r["model"] == name)
+    nbsvm = [nbsvm_probabilities(task.tokens, task.labels, f) for f in folds]
+    mixed = [mix({"dev": d, "test": t}, nb, y) for d, t, nb, y in
+             zip(rae["dev_probs"], rae["probs"], nbsvm, dev_labels, strict=True)]
+
+    def test_accuracy(probs: list[np.ndarray]) -> float:
+        return float(np.mean([(p.argmax(1) == task.labels[f.test]).mean()
+                              for p, f in zip(probs, folds, strict=True)]))
+
+    return {"row": {"model": FUSED, "predictions": [p.argmax(1) for _, p in mixed],
+                    "seconds": time.perf_counter() - start},
+            "rae_row": name, "rae_weights": [w for w, _ in mixed],
+            "alone": {name: test_accuracy(rae["probs"]),
+                      "nbsvm-bi (train part only, Platt-scaled on dev)":
+                          test_accuracy([nb["test"] for nb in nbsvm])}}
 
 
 def _unroll(run: Run, inputs: Inputs) -> dict | None:
@@ -128,6 +155,9 @@ def _measure(run: Run, inputs: Inputs) -> tuple[dict, list[dict]]:
     rows = _baseline_rows(task)
     for family in inputs.families:
         rows += _family_rows(run, task, family, inputs.classified[family.name])
+    fusion = _fused(task, rows[len(BASELINES):]) if len(task.class_names) == 2 else None
+    if fusion is not None:
+        rows.append(fusion.pop("row"))
     truth = [task.labels[f.test] for f in task.folds]
     results = [{"model": row["model"], **summarise(truth, row["predictions"], task.class_names),
                 "all_phrases": row.get("all_phrases"), "seconds": row["seconds"]}
@@ -146,6 +176,7 @@ def _measure(run: Run, inputs: Inputs) -> tuple[dict, list[dict]]:
         "chosen_alpha": {row["model"]: row["alpha"] for row in rows
                          if any(a is not None for a in row.get("alpha", [None]))},
         "unroll": unroll,
+        "fusion": fusion,
         "data": {"source": task.prepared["source"], "sentences": len(task.texts),
                  "skipped_lines": task.prepared["dropped"],
                  "oov_token_rate": float(np.mean([t not in vocab.index for t in tokens])),
@@ -181,7 +212,8 @@ def _stage_seconds(inputs: Inputs, eval_seconds: float) -> dict[str, float]:
 def _write(run: Run, inputs: Inputs, report: dict, rows: list[dict]) -> None:
     task, out = inputs.task, run.layout.report(inputs.task.name)
     out.mkdir(parents=True, exist_ok=True)
-    best = max(report["results"][len(BASELINES):], key=lambda r: r["accuracy"])  # best RAE row
+    best = max((r for r in report["results"][len(BASELINES):] if r["model"] != FUSED),
+               key=lambda r: r["accuracy"])  # best RAE row
     figures.confusion(best["confusion"], list(task.class_names), f"{best['model']}, all test folds",
                       out / "confusion.png")
     figures.training_curves(

@@ -14,15 +14,28 @@ from training.schedule import Schedule
 from training.supervised import train_supervised
 
 
-def node_loss(model: GreedyRAE, trees: GreedyTrees, labels: torch.Tensor, alpha: float
-              ) -> torch.Tensor:
-    """Mean over all merges of alpha * reconstruction + (1 - alpha) * cross-entropy of the
-    node's softmax against its sentence's label."""
-    logits = model.node_classifier(trees.parents)  # (B, T-1, classes)
+def _cross_entropy(model: GreedyRAE, vectors: torch.Tensor, labels: torch.Tensor
+                   ) -> torch.Tensor:
+    """(B, N, d) vectors -> (B, N) cross-entropy of the node softmax against each row's label."""
+    logits = model.node_classifier(vectors)
     targets = labels[:, None].expand(-1, logits.shape[1])
-    cross_entropy = F.cross_entropy(logits.flatten(0, 1), targets.flatten(), reduction="none")
-    per_node = alpha * trees.reconstruction + (1 - alpha) * cross_entropy.view_as(targets)
-    return (per_node * trees.active).sum() / trees.active.sum().clamp(min=1)
+    return F.cross_entropy(logits.flatten(0, 1), targets.flatten(),
+                           reduction="none").view_as(targets)
+
+
+def node_loss(model: GreedyRAE, trees: GreedyTrees, labels: torch.Tensor, alpha: float,
+              word_weight: float = 0.0) -> torch.Tensor:
+    """Per merge, alpha * reconstruction + (1 - alpha) * cross-entropy of the node's softmax
+    against its sentence's label; with word_weight > 0 each word's softmax is supervised too,
+    at word_weight * (1 - alpha) (the released code: 2, i.e. internal nodes at half the words'
+    weight). Summed over the batch and divided by its number of merges."""
+    cross_entropy = _cross_entropy(model, trees.parents, labels)
+    per_node = alpha * trees.reconstruction + (1 - alpha) * cross_entropy
+    total = (per_node * trees.active).sum()
+    if word_weight:
+        words = _cross_entropy(model, trees.leaves, labels)
+        total = total + word_weight * (1 - alpha) * (words * trees.words).sum()
+    return total / trees.active.sum().clamp(min=1)
 
 
 @torch.no_grad()
@@ -43,13 +56,14 @@ def tree_features(model: GreedyRAE, sentences: list[list[int]], max_length: int,
 def train_greedy(model: GreedyRAE, train: tuple[list[list[int]], np.ndarray],
                  dev: tuple[list[list[int]], np.ndarray], alpha: float, schedule: Schedule,
                  max_length: int, seed: int, device: torch.device,
-                 checkpoint: Checkpoint | None = None) -> Curve:
+                 checkpoint: Checkpoint | None = None, word_weight: float = 0.0) -> Curve:
     """Early stopping reads the dev accuracy of the node softmax on each sentence's root."""
     sentences, labels = train[0], torch.as_tensor(train[1], device=device)
 
     def batch_loss(model, batch):
         trees = model(*padded(sentences, batch, max_length, device))
-        return node_loss(model, trees, labels[torch.as_tensor(batch, device=device)], alpha)
+        return node_loss(model, trees, labels[torch.as_tensor(batch, device=device)], alpha,
+                         word_weight)
 
     def dev_accuracy(model):
         top, _ = tree_features(model, dev[0], max_length, device)

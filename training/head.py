@@ -33,13 +33,14 @@ def fit_head(head: nn.Linear, train_features: torch.Tensor, train_labels: torch.
     return stopper.finish(head)
 
 
-def head_test_probabilities(head: nn.Linear, features: dict[str, torch.Tensor],
-                            labels: dict[str, np.ndarray], epochs: int, lr: float, patience: int
-                            ) -> tuple[torch.Tensor, Curve]:
-    """Fit the head on features["train"] (early stopping on "dev"); -> (its class
-    probabilities on features["test"], on the CPU; the curve)."""
+def head_probabilities(head: nn.Linear, features: dict[str, torch.Tensor],
+                       labels: dict[str, np.ndarray], epochs: int, lr: float, patience: int
+                       ) -> tuple[dict[str, torch.Tensor], Curve]:
+    """Fit the head on features["train"] (early stopping on "dev"); -> ({"dev", "test": its
+    class probabilities there, on the CPU}, the curve)."""
     device = features["train"].device
     train, dev = (torch.as_tensor(labels[part], device=device) for part in ("train", "dev"))
     curve = fit_head(head, features["train"], train, features["dev"], dev, epochs, lr, patience)
     with torch.no_grad():
-        return torch.softmax(head(features["test"]), -1).cpu(), curve
+        return {part: torch.softmax(head(features[part]), -1).cpu()
+                for part in ("dev", "test")}, curve

@@ -21,7 +21,7 @@ from models.greedy_rae import GreedyRAE
 from pipeline.families.family import Family, FoldInputs
 from pipeline.infra.config import Config
 from training.greedy import train_greedy, tree_features
-from training.head import head_test_probabilities
+from training.head import head_probabilities
 from training.supervised import best_alpha
 
 # What each row's head reads of a sentence's tree.
@@ -29,7 +29,8 @@ FEATURES = {"": lambda top, mean: torch.cat([top, mean], -1), "-top": lambda top
 
 
 def build_model(config: Config, vocab_size: int, classes: int) -> GreedyRAEClassifier:
-    rae = GreedyRAE(TreeRAEConfig(vocab_size, config.embeddings.dim, classes))
+    rae = GreedyRAE(TreeRAEConfig(vocab_size, config.embeddings.dim, classes,
+                                  normalise_leaves=config.greedy.normalise_leaves))
     return GreedyRAEClassifier(rae, classes)
 
 
@@ -40,12 +41,15 @@ def _fit_rae(fold: FoldInputs, pretrained_words: bool):
         model = build_model(fold.config, fold.vocab_size, fold.classes)
         if pretrained_words:
             fold.start_from_word_vectors(model.rae.embeddings)
+        elif g.init_scale:
+            with torch.no_grad():
+                model.rae.embeddings.weight.uniform_(-g.init_scale, g.init_scale)
         return model.to(fold.device)
 
     return best_alpha(g.alphas, fold.seed, new_model,
                       lambda model, alpha: train_greedy(
                           model.rae, fold.parts["train"], fold.parts["dev"], alpha, g.schedule,
-                          max_length, fold.seed, fold.device, fold.checkpoint))
+                          max_length, fold.seed, fold.device, fold.checkpoint, g.word_weight))
 
 
 def train_fold(fold: FoldInputs, row: str, pretrained_words: bool) -> tuple[dict, dict]:
@@ -63,9 +67,10 @@ def train_fold(fold: FoldInputs, row: str, pretrained_words: bool) -> tuple[dict
         features = {part: pick(*tree) for part, tree in trees.items()}
         torch.manual_seed(fold.seed)
         head = torch.nn.Linear(features["train"].shape[1], fold.classes).to(fold.device)
-        probs, _ = head_test_probabilities(head, features, fold.labels(), c.head_epochs,
-                                           c.head_lr, c.head_patience)
-        rows[row + suffix] = {"probs": probs, "curve": vars(curve), "alpha": alpha,
+        probs, _ = head_probabilities(head, features, fold.labels(), c.head_epochs, c.head_lr,
+                                      c.head_patience)
+        rows[row + suffix] = {"probs": probs["test"], "dev_probs": probs["dev"],
+                              "curve": vars(curve), "alpha": alpha,
                                "dev_accuracy": dev_accuracy,
                                "seconds": rae_seconds + time.perf_counter() - head_start}
         if suffix == "":

@@ -16,7 +16,7 @@ from models.classifier import RAEClassifier
 from models.word_rae import WordRAE
 from pipeline.families.family import Family, FoldInputs
 from pipeline.infra.config import Config
-from training.head import head_test_probabilities
+from training.head import head_probabilities
 from training.inference import predict_proba
 from training.linear import encode_codes, fine_tune
 from training.supervised import best_alpha
@@ -39,9 +39,10 @@ def _frozen(fold: FoldInputs) -> dict:
     codes = {part: encode_codes(model.encoder, sentences, fold.config.data.max_length,
                                 fold.device) for part, (sentences, _) in fold.parts.items()}
     c = fold.config.classify
-    probs, curve = head_test_probabilities(model.head, codes, fold.labels(), c.head_epochs,
-                                           c.head_lr, c.head_patience)
-    return {"probs": probs, "curve": vars(curve), "seconds": time.perf_counter() - start}
+    probs, curve = head_probabilities(model.head, codes, fold.labels(), c.head_epochs, c.head_lr,
+                                      c.head_patience)
+    return {"probs": probs["test"], "dev_probs": probs["dev"], "curve": vars(curve),
+            "seconds": time.perf_counter() - start}
 
 
 def _finetuned(fold: FoldInputs) -> tuple[dict, dict]:
@@ -52,9 +53,10 @@ def _finetuned(fold: FoldInputs) -> tuple[dict, dict]:
         lambda model, alpha: fine_tune(model, fold.parts["train"], fold.parts["dev"], alpha,
                                        c.schedule, max_length, fold.seed, fold.device,
                                        fold.checkpoint))
-    probs = torch.from_numpy(predict_proba(model, fold.parts["test"][0], max_length, fold.device))
-    result = {"probs": probs, "curve": vars(curve), "alpha": alpha, "dev_accuracy": dev_accuracy,
-              "seconds": time.perf_counter() - start}
+    probs = {part: torch.from_numpy(predict_proba(model, fold.parts[part][0], max_length,
+                                                  fold.device)) for part in ("dev", "test")}
+    result = {"probs": probs["test"], "dev_probs": probs["dev"], "curve": vars(curve),
+              "alpha": alpha, "dev_accuracy": dev_accuracy, "seconds": time.perf_counter() - start}
     return result, model.state_dict()
 
 

@@ -49,7 +49,8 @@ def _row(fold: FoldInputs, train: list[LabelledTree[int]], checkpoint) -> tuple[
         lambda model, alpha: train_parse_tree(model, train, fold.parts["dev"], alpha, t.schedule,
                                               t.dropout, fold.seed, fold.device, checkpoint))
     nodes = node_probabilities(model, fold.parts["test"][0], fold.device)
-    row = {"probs": torch.stack([p[-1] for p in nodes]),
+    dev_roots = [p[-1] for p in node_probabilities(model, fold.parts["dev"][0], fold.device)]
+    row = {"probs": torch.stack([p[-1] for p in nodes]), "dev_probs": torch.stack(dev_roots),
            "node_predictions": torch.cat([p.argmax(1) for p in nodes]),
            "curve": vars(curve), "alpha": alpha, "dev_accuracy": dev_accuracy,
            "seconds": time.perf_counter() - start}

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
+from data.splits import Fold
 from data.tasks import CORPUS, Task, make_task
 from models.word_rae import WordRAE
 from pipeline.infra.artifacts import ArtifactError, check_same, load_json, load_torch
@@ -54,23 +55,25 @@ def load_classified(run: Run, family: Family, task: Task, pretrained: dict) -> d
                target)
     check_same(path, "vocabulary", classified["vocab_digest"], pretrained["vocab_digest"], target)
     for k, (stored, fold) in enumerate(zip(classified["folds"], task.folds, strict=True)):
-        _expect_fold(stored, fold.test, len(task.class_names), family.rows, f"{path} fold {k}",
+        _expect_fold(stored, fold, len(task.class_names), family.rows, f"{path} fold {k}",
                      target)
     return classified
 
 
-def _expect_fold(stored, test: np.ndarray, classes: int, rows: tuple[str, ...], where: str,
+def _expect_fold(stored, fold: Fold, classes: int, rows: tuple[str, ...], where: str,
                  target: str) -> None:
-    """A fold's test indices are this task's, and each row's probabilities are one finite
-    distribution over the classes per test sentence."""
-    def distributions(probs: torch.Tensor) -> bool:
-        return (probs.shape == (len(test), classes) and probs.is_floating_point()
-                and bool(((probs >= 0) & (probs <= 1)).all())
-                and bool(torch.allclose(probs.sum(1), torch.ones(len(test)), atol=1e-3)))
+    """A fold's test indices are this task's, and each row holds one finite distribution over
+    the classes per test sentence and per dev sentence."""
+    def distributions(size: int):
+        def check(probs: torch.Tensor) -> bool:
+            return (probs.shape == (size, classes) and probs.is_floating_point()
+                    and bool(((probs >= 0) & (probs <= 1)).all())
+                    and bool(torch.allclose(probs.sum(1), torch.ones(size), atol=1e-3)))
+        return check
 
     expect(stored, where, target, test=torch.Tensor,
            models=(dict, lambda made: set(made) == set(rows), f"the rows {', '.join(rows)}"))
-    if not np.array_equal(stored["test"].numpy(), test):
+    if not np.array_equal(stored["test"].numpy(), fold.test):
         raise ArtifactError(f"{where} holds other test sentences than this data and seed",
                             f"delete it and run `make {target}`")
     for name, row in stored["models"].items():
@@ -78,5 +81,8 @@ def _expect_fold(stored, test: np.ndarray, classes: int, rows: tuple[str, ...], 
             raise ArtifactError(f"{where}: row {name} is not a table",
                                 f"delete it and run `make {target}`")
         expect(row, f"{where} row {name}", target, seconds=(float, lambda s: s >= 0, ">= 0"),
-               curve=dict, probs=(torch.Tensor, distributions,
-                                  f"a {len(test)} x {classes} table of probabilities"))
+               curve=dict,
+               probs=(torch.Tensor, distributions(len(fold.test)),
+                      f"a {len(fold.test)} x {classes} table of probabilities"),
+               dev_probs=(torch.Tensor, distributions(len(fold.dev)),
+                          f"a {len(fold.dev)} x {classes} table of probabilities"))

@@ -126,6 +126,14 @@ class GreedyConfig(ScheduleSection):
 
     epochs: int = _count(6, MAX_EPOCHS)
     alphas: list[float] = _alphas([0.2])  # the paper's weight of reconstruction at every node
+    # Recipe choices where the released code differs (issue 12); the defaults are today's.
+    # Random word vectors (greedy-random) start uniform in +-init_scale (the released code:
+    # 0.05); 0 keeps torch's N(0, 1).
+    init_scale: float = _checked(0.0, lambda x: 0.0 <= x <= 1.0, "must be in [0, 1]")
+    normalise_leaves: bool = field(default=True)  # false: raw word vectors, as released
+    # Weight of each word's softmax, relative to a merge's (0: words unsupervised; the
+    # released code: 2, internal nodes at half a word's weight).
+    word_weight: float = _checked(0.0, lambda x: 0.0 <= x <= 10.0, "must be in [0, 10]")
 
 
 @dataclass
@@ -158,6 +166,8 @@ class Config:
 
 
 def _type_ok(value, annotation: str) -> bool:
+    if annotation == "bool":
+        return isinstance(value, bool)
     if annotation == "int":
         return isinstance(value, int) and not isinstance(value, bool)
     if annotation == "float":

@@ -35,14 +35,16 @@ def test_eval_writes_the_report(built, data_slice):
     assert report["dataset"] == "mr" and report["protocol"] == "split" and report["seed"] == 0
     models = [row["model"] for row in report["results"]]
     assert models == ["majority", "tfidf-lr", "nbsvm-bi", "linear-rae-frozen",
-                      "linear-rae-finetuned"]
+                      "linear-rae-finetuned", "rae+nbsvm"]
+    fusion = report["fusion"]
+    assert fusion["rae_row"] in models[3:5] and all(0 <= w <= 1 for w in fusion["rae_weights"])
     for row in report["results"]:
         assert 0.0 <= row["accuracy"] <= 1.0 and len(row["folds"]) == 1 and row["std"] is None
         assert sum(map(sum, row["confusion"])) == _mr_lines(data_slice) // 10  # the test part
     # A trained row's time is its training's, as classify recorded it.
     (classified,) = (built / "build").glob("tiny-*-seed0/classify-linear-mr-split.pt")
     made = torch.load(classified, weights_only=True)["folds"][0]["models"]
-    assert {r["model"]: r["seconds"] for r in report["results"][3:]} == {
+    assert {r["model"]: r["seconds"] for r in report["results"][3:5]} == {
         name: row["seconds"] for name, row in made.items()}
     assert report["results"][0]["accuracy"] == 0.5  # majority on a balanced test set
     assert all(r["reported"] for r in report["references"])
@@ -75,7 +77,7 @@ def test_greedy_rows_and_trees(make, chain, data_slice):
     report = json.loads((chain / "reports/mr-split/accuracy.json").read_text())
     assert [row["model"] for row in report["results"]][3:] == [
         "linear-rae-frozen", "linear-rae-finetuned", "greedy-rae", "greedy-rae-top",
-        "greedy-rae-random", "greedy-rae-random-top"]
+        "greedy-rae-random", "greedy-rae-random-top", "rae+nbsvm"]
     assert report["chosen_alpha"]["greedy-rae"] == [0.2]
     predicted = subprocess.run(
         [sys.executable, "-m", "pipeline", "predict", "--tree", "--config", "tests/tiny.toml",
@@ -97,10 +99,10 @@ def test_sst2_rows_phrases_and_tree_figure(make, chain, data_slice):
     rows = {row["model"]: row for row in report["results"]}
     assert list(rows) == ["majority", "tfidf-lr", "nbsvm-bi", "linear-rae-frozen",
                           "linear-rae-finetuned", "greedy-rae", "greedy-rae-top", "tree-rae",
-                          "tree-rae-sentence"]
+                          "tree-rae-sentence", "rae+nbsvm"]
     roots = _non_neutral_test_roots(data_slice)
     assert all(sum(map(sum, row["confusion"])) == roots for row in rows.values())
-    unscored = ("linear-rae-frozen", "greedy-rae-top")  # their models are not kept
+    unscored = ("linear-rae-frozen", "greedy-rae-top", "rae+nbsvm")  # no model kept
     assert all(0.0 <= row["all_phrases"] <= 1.0 for name, row in rows.items()
                if name not in unscored)
     assert all(rows[name]["all_phrases"] is None for name in unscored)

@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from training.early_stopping import Curve
-from training.head import head_test_probabilities
+from training.head import head_probabilities
 from training.supervised import best_alpha
 
 
@@ -27,13 +27,14 @@ def test_every_alpha_starts_from_the_same_initialisation_and_the_best_dev_wins()
     assert scores == {"0.1": 0.6, "0.3": 0.7, "0.5": 0.7}
 
 
-def test_head_on_separable_features_predicts_the_test_part():
+def test_head_on_separable_features_predicts_the_dev_and_test_parts():
     rng = np.random.default_rng(0)
     labels = {part: rng.integers(0, 2, 40) for part in ("train", "dev", "test")}
     features = {part: torch.tensor(np.c_[2.0 * y - 1, rng.normal(0, 0.1, 40)], dtype=torch.float)
                 for part, y in labels.items()}
     torch.manual_seed(0)
-    probs, curve = head_test_probabilities(nn.Linear(2, 2), features, labels, 200, 0.05, 20)
-    assert probs.shape == (40, 2) and torch.allclose(probs.sum(1), torch.ones(40))
-    assert (probs.argmax(1).numpy() == labels["test"]).mean() == 1.0
+    probs, curve = head_probabilities(nn.Linear(2, 2), features, labels, 200, 0.05, 20)
+    for part in ("dev", "test"):
+        assert probs[part].shape == (40, 2) and torch.allclose(probs[part].sum(1), torch.ones(40))
+        assert (probs[part].argmax(1).numpy() == labels[part]).mean() == 1.0
     assert curve.dev_accuracy[curve.best_epoch] == 1.0
