@@ -74,13 +74,17 @@ def train_greedy(model: GreedyRAE, train: tuple[list[list[int]], np.ndarray],
                             dev_accuracy, schedule, seed, f"greedy RAE α={alpha}", checkpoint)
 
 
-def reference_node_loss(model: GreedyRAE, ids: list[int], label: int, alpha: float
-                        ) -> torch.Tensor:
+def reference_node_loss(model: GreedyRAE, ids: list[int], label: int, alpha: float,
+                        word_weight: float = 0.0) -> torch.Tensor:
     """node_loss for one sentence from reference_tree: the slow, obviously right version."""
     _, error, parents = reference_tree(model, ids)
-    if not parents:
-        return error
-    logits = model.node_classifier(torch.stack(parents))
-    targets = torch.full((len(parents),), label, device=logits.device)
-    cross_entropy = F.cross_entropy(logits, targets, reduction="sum")
-    return (alpha * error + (1 - alpha) * cross_entropy) / len(parents)
+    total = alpha * error
+    words = model.leaves(torch.tensor(ids, device=model.embeddings.weight.device))
+    vectors = [(parents, 1.0), (list(words), word_weight)]
+    for nodes, weight in vectors:
+        if nodes and weight:
+            logits = model.node_classifier(torch.stack(nodes))
+            targets = torch.full((len(nodes),), label, device=logits.device)
+            total = total + weight * (1 - alpha) * F.cross_entropy(logits, targets,
+                                                                   reduction="sum")
+    return total / max(len(parents), 1)

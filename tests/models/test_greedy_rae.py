@@ -60,17 +60,21 @@ def test_node_loss_ignores_padding_merges_and_gradients_reach_the_words():
     assert model.embeddings.weight.grad[[0, 1, 8, 9]].abs().sum() == 0
 
 
-def test_batched_node_loss_equals_the_reference():
+@pytest.mark.parametrize("normalise_leaves, word_weight", [(True, 0.0), (False, 2.0)])
+def test_batched_node_loss_equals_the_reference(normalise_leaves, word_weight):
     model = _model(vocab_size=12)
+    model.config.normalise_leaves = normalise_leaves
     sentences = [[2, 3, 4, 5, 6], [7, 8], [9, 10, 11]]
     labels = torch.tensor([1, 0, 1])
     trees = model(*pad(sentences))
-    batched = node_loss(model, trees, labels, alpha=0.3)
+    batched = node_loss(model, trees, labels, alpha=0.3, word_weight=word_weight)
     merges = sum(len(s) - 1 for s in sentences)
     # node_loss averages over all merges of the batch; the reference over one sentence's.
-    expected = sum(reference_node_loss(model, s, int(y), 0.3) * (len(s) - 1)
+    expected = sum(reference_node_loss(model, s, int(y), 0.3, word_weight) * (len(s) - 1)
                    for s, y in zip(sentences, labels, strict=True)) / merges
     assert torch.allclose(batched, expected)
+    for b, sentence in enumerate(sentences):  # raw leaves build the reference's trees too
+        assert trees.merges[b, : len(sentence) - 1].tolist() == reference_tree(model, sentence)[0]
 
 
 def test_one_sentence_tree_children_replay_the_reference_merges():
