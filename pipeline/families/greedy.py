@@ -28,17 +28,18 @@ from training.supervised import best_alpha
 FEATURES = {"": lambda top, mean: torch.cat([top, mean], -1), "-top": lambda top, mean: top}
 
 
-def build_model(config: Config, vocab_size: int, classes: int) -> GreedyRAEClassifier:
+def build_model(config: Config, vocab_size: int, classes: int, section: str = "greedy"
+                ) -> GreedyRAEClassifier:
     rae = GreedyRAE(TreeRAEConfig(vocab_size, config.embeddings.dim, classes,
-                                  normalise_leaves=config.greedy.normalise_leaves))
+                                  normalise_leaves=getattr(config, section).normalise_leaves))
     return GreedyRAEClassifier(rae, classes)
 
 
-def _fit_rae(fold: FoldInputs, pretrained_words: bool):
-    g, max_length = fold.config.greedy, fold.config.data.max_length
+def _fit_rae(fold: FoldInputs, pretrained_words: bool, section: str):
+    g, max_length = getattr(fold.config, section), fold.config.data.max_length
 
     def new_model():
-        model = build_model(fold.config, fold.vocab_size, fold.classes)
+        model = build_model(fold.config, fold.vocab_size, fold.classes, section)
         if pretrained_words:
             fold.start_from_word_vectors(model.rae.embeddings)
         elif g.init_scale:
@@ -52,11 +53,12 @@ def _fit_rae(fold: FoldInputs, pretrained_words: bool):
                           max_length, fold.seed, fold.device, fold.checkpoint, g.word_weight))
 
 
-def train_fold(fold: FoldInputs, row: str, pretrained_words: bool) -> tuple[dict, dict]:
+def train_fold(fold: FoldInputs, row: str, pretrained_words: bool, section: str
+               ) -> tuple[dict, dict]:
     """The RAE's training loops resume from the fold's checkpoint; the heads are quick and
     rerun."""
     start = time.perf_counter()
-    (alpha, model, curve), dev_accuracy = _fit_rae(fold, pretrained_words)
+    (alpha, model, curve), dev_accuracy = _fit_rae(fold, pretrained_words, section)
     rae_seconds = time.perf_counter() - start
     c = fold.config.classify
     trees = {part: tree_features(model.rae, sentences, fold.config.data.max_length, fold.device)
@@ -80,9 +82,12 @@ def train_fold(fold: FoldInputs, row: str, pretrained_words: bool) -> tuple[dict
 
 def _family(name: str, order: int, row: str, pretrained_words: bool, datasets: tuple[str, ...],
             about: str) -> Family:
+    section = name.replace("-", "_")  # its config section: [greedy], [greedy_random]
     return Family(name=name, order=order, rows=(row, f"{row}-top"), saved_row=row,
-                  datasets=datasets, about=about, build_model=build_model,
-                  train_fold=partial(train_fold, row=row, pretrained_words=pretrained_words),
+                  datasets=datasets, about=about,
+                  build_model=partial(build_model, section=section),
+                  train_fold=partial(train_fold, row=row, pretrained_words=pretrained_words,
+                                     section=section),
                   reuses_training=(f"{row}-top",))
 
 

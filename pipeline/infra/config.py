@@ -90,7 +90,8 @@ class RAEConfig:
 
 @dataclass
 class ScheduleSection:
-    """The training schedule every supervised section shares ([classify], [greedy], [tree]);
+    """The training schedule every supervised section shares ([classify], [greedy],
+    [greedy_random], [tree]);
     a section overrides the defaults that differ."""
 
     epochs: int = _count(8, MAX_EPOCHS)  # upper bound; early stopping on dev
@@ -122,18 +123,25 @@ class ClassifyConfig(ScheduleSection):
 
 @dataclass
 class GreedyConfig(ScheduleSection):
-    """The greedy tree RAE's semi-supervised training (its heads use classify.head_*)."""
+    """The greedy tree RAE's semi-supervised training from the skip-gram vectors (its heads
+    use classify.head_*)."""
 
     epochs: int = _count(6, MAX_EPOCHS)
     alphas: list[float] = _alphas([0.2])  # the paper's weight of reconstruction at every node
-    # Recipe choices where the released code differs (issue 12); the defaults are today's.
-    # Random word vectors (greedy-random) start uniform in +-init_scale (the released code:
-    # 0.05); 0 keeps torch's N(0, 1).
-    init_scale: float = _checked(0.0, lambda x: 0.0 <= x <= 1.0, "must be in [0, 1]")
+    # Where the released code differs (see README, The model):
     normalise_leaves: bool = field(default=True)  # false: raw word vectors, as released
     # Weight of each word's softmax, relative to a merge's (0: words unsupervised; the
     # released code: 2, internal nodes at half a word's weight).
     word_weight: float = _checked(0.0, lambda x: 0.0 <= x <= 10.0, "must be in [0, 10]")
+
+
+@dataclass
+class GreedyRandomConfig(GreedyConfig):
+    """The same from random word vectors (family greedy-random)."""
+
+    # Random word vectors start uniform in +-init_scale (the released code: 0.05); 0 keeps
+    # torch's N(0, 1).
+    init_scale: float = _checked(0.0, lambda x: 0.0 <= x <= 1.0, "must be in [0, 1]")
 
 
 @dataclass
@@ -150,6 +158,7 @@ class Config:
     rae: RAEConfig = field(default_factory=RAEConfig)
     classify: ClassifyConfig = field(default_factory=ClassifyConfig)
     greedy: GreedyConfig = field(default_factory=GreedyConfig)
+    greedy_random: GreedyRandomConfig = field(default_factory=GreedyRandomConfig)
     tree: TreeConfig = field(default_factory=TreeConfig)
 
     def to_dict(self) -> dict:

@@ -25,7 +25,8 @@ def largest_tensors(config, vocab_size: int | None = None) -> list[tuple[int, st
     d, e, r = config.data, config.embeddings, config.rae
     n = d.max_length
     linear_batch = max(r.batch_size, config.classify.batch_size)
-    tree_batch = max(config.greedy.batch_size, config.tree.batch_size)
+    tree_batch = max(config.greedy.batch_size, config.greedy_random.batch_size,
+                     config.tree.batch_size)
     pieces = [
         (2 * vocab * e.dim * TRAINED,
          f"skip-gram's two tables of {vocab:,} words x embeddings.dim = {e.dim}"),
