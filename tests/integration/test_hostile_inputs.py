@@ -542,12 +542,15 @@ def ctrl_c_during_pretraining(box):
     # KeyboardInterrupt; a user's terminal delivers it, so the stage gets the default back.
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    deadline = time.monotonic() + 120
-    while not list(box.build.glob("pretrain-*/pretrain.checkpoint.pt")):
-        assert process.poll() is None and time.monotonic() < deadline, "no checkpoint was saved"
-        time.sleep(0.05)
-    process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=120)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(box.build.glob("pretrain-*/pretrain.checkpoint.pt")):
+            assert process.poll() is None and time.monotonic() < deadline, "no checkpoint saved"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        process.kill()  # never left running: it trains for 500 epochs
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
