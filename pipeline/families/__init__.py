@@ -20,7 +20,7 @@ from data.vocab import Vocabulary
 from pipeline.families.family import Family, FoldInputs
 from pipeline.infra.artifacts import ArtifactError, load_torch
 from pipeline.infra.config import ConfigError, parse_config
-from pipeline.infra.schema import expect, expect_state, on_meta, tensors, vocabulary, words
+from pipeline.infra.schema import VOCABULARY, expect, expect_state, on_meta, tensors, words
 
 __all__ = ["FAMILIES", "Family", "FoldInputs", "check_applies", "families_for", "load_model"]
 
@@ -60,7 +60,7 @@ def load_model(path: str | Path, family: Family, make_target: str, dataset: str 
         raise ArtifactError(f"{path} is not a {family.name} RAE classifier; "
                             f"run `make {make_target}`")
     expect(saved, path, make_target, config=dict, dataset=str, state=(dict, tensors, "tensors"),
-           vocab=(list, vocabulary, "a vocabulary: <pad>, <unk>, then distinct words"),
+           vocab=VOCABULARY,
            labels=(list, lambda xs: words(xs) and len(xs) >= 2, "two or more class names"))
     if dataset is not None and saved["dataset"] != dataset:
         raise TaskError(f"{path} was trained on {saved['dataset']}, not {dataset}; pass "

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import tempfile
 from pathlib import Path
 
@@ -34,7 +35,17 @@ class ArtifactError(RuntimeError):
 
 
 def save_bytes_with(write, path: Path) -> None:
-    """write(stream) into a temporary file, then move it to path."""
+    """write(stream) into a temporary file, then move it to path. Ctrl-C waits until the file
+    is in place: an interrupt inside torch.save's zip writer would surface as its RuntimeError,
+    not as the interrupt."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        _save_bytes_with(write, path)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def _save_bytes_with(write, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PARTIAL,
                                          dir=path.parent)

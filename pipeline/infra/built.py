@@ -15,7 +15,7 @@ from pipeline.infra.artifacts import ArtifactError, check_same, load_json, load_
 from pipeline.infra.config import PRETRAIN_SECTIONS
 from pipeline.infra.options import Run
 from pipeline.infra.paths import classify_target
-from pipeline.infra.schema import expect, expect_state, on_meta, tensors, vocabulary
+from pipeline.infra.schema import VOCABULARY, expect, expect_state, on_meta, tensors
 
 if TYPE_CHECKING:  # the families build on this module
     from pipeline.families import Family
@@ -30,7 +30,7 @@ def load_pretrained(run: Run) -> dict:
     path = run.layout.pretrain
     pretrained = load_torch(path, "pretrain")
     expect(pretrained, path, "pretrain", config_digest=str, vocab_digest=str,
-           vocab=(list, vocabulary, "a vocabulary: <pad>, <unk>, then distinct words"),
+           vocab=VOCABULARY,
            encoder=(dict, tensors, "tensors"), seconds=dict, sentences=int, tokens=int,
            embedding_losses=list, rae_losses=list, provenance=dict)
     check_same(path, "pretraining config", pretrained["config_digest"],

@@ -27,6 +27,10 @@ def vocabulary(value) -> bool:
     return (words(value) and value[:2] == [PAD, UNK] and len(set(value)) == len(value))
 
 
+# The field spec of an artifact's vocabulary, for expect().
+VOCABULARY = (list, vocabulary, "a vocabulary: <pad>, <unk>, then distinct words")
+
+
 def tensors(value) -> bool:
     return all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in value.items())
 
