@@ -29,6 +29,13 @@ class Vocabulary:
         kept.sort(key=lambda w: (-counts[w], w))
         return cls([PAD, UNK] + [w for w in kept if w not in (PAD, UNK)])
 
+    def extended(self, sentences: Iterable[list[str]]) -> Vocabulary:
+        """This vocabulary, then the words of `sentences` it lacks (most frequent first, ties
+        alphabetical): ids of the words it had do not change."""
+        counts = Counter(t for sentence in sentences for t in sentence if t not in self.index)
+        counts.pop(PAD, None)
+        return Vocabulary(self.words + sorted(counts, key=lambda w: (-counts[w], w)))
+
     def __len__(self) -> int:
         return len(self.words)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 
+import numpy as np
 import torch
 
 from data.tasks import Task
@@ -37,11 +38,17 @@ def main(args: argparse.Namespace) -> None:
 
 def _inputs(task: Task, vocab: Vocabulary, family: Family) -> list:
     """What the family trains on: word-id lists, or the parse trees over word ids."""
-    check_applies(family, task.dataset, task.trees is not None)
     if not family.needs_trees:
         return [vocab.encode(tokens) for tokens in task.tokens]
     return [LabelledTree(vocab.encode(tree.leaves), tree.children, tree.node_labels)
             for tree in task.trees]
+
+
+def _fold_vocabulary(pretrained: Vocabulary, task: Task, train: np.ndarray, family: Family,
+                     run: Run) -> Vocabulary:
+    if not getattr(run.config, family.section).training_words:
+        return pretrained
+    return pretrained.extended(task.tokens[i] for i in train)
 
 
 def classify(run: Run, family: Family, task: Task) -> None:
@@ -56,11 +63,14 @@ def classify(run: Run, family: Family, task: Task) -> None:
     if model_path.is_file() and reusable(classify_path, target, **made_from):
         model_path.touch()
         return
-    inputs = _inputs(task, Vocabulary(pretrained["vocab"]), family)
+    check_applies(family, task.dataset, task.trees is not None)
+    pretrained_vocab = Vocabulary(pretrained["vocab"])
     checkpoint = open_checkpoint(classify_path, made_from, run.checkpoint_every, target)
 
     results = []
     for k, fold in enumerate(task.folds):
+        vocab = _fold_vocabulary(pretrained_vocab, task, fold.train, family, run)
+        inputs = _inputs(task, vocab, family)
         parts = {part: ([inputs[i] for i in idx], task.labels[idx])
                  for part, idx in (("train", fold.train), ("dev", fold.dev), ("test", fold.test))}
         done = checkpoint.get(f"fold{k}")
@@ -68,11 +78,12 @@ def classify(run: Run, family: Family, task: Task) -> None:
             fold_seed = run.seed * 1000 + k
             set_seed(fold_seed)  # a fold trains the same whether or not earlier ones were resumed
             rows, state = family.train_fold(FoldInputs(
-                pretrained, run.config, run.device, parts, len(task.class_names), fold_seed,
+                pretrained, run.config, run.device, vocab, parts, len(task.class_names), fold_seed,
                 checkpoint.scope(f"fold{k}")))
             assert tuple(rows) == family.rows, f"{family.name} made rows {tuple(rows)}"
-            # predict uses the first fold's model
-            done = {"models": rows, "state": state if k == 0 else None}
+            # predict uses the first fold's model, with its vocabulary
+            done = {"models": rows, "state": state if k == 0 else None,
+                    "vocab": vocab.words if k == 0 else None}
             checkpoint.put(f"fold{k}", done)
         results.append({"test": torch.as_tensor(fold.test), "models": done["models"]})
         accuracies = ", ".join(
@@ -81,8 +92,9 @@ def classify(run: Run, family: Family, task: Task) -> None:
         print(f"fold {k + 1}/{len(task.folds)}: {accuracies}", flush=True)
 
     header = {**made_from, "config": run.config.to_dict(), "provenance": provenance(run.command)}
-    model_state = {key: value.cpu() for key, value in checkpoint.get("fold0")["state"].items()}
-    save_torch({**header, "kind": "model", "vocab": pretrained["vocab"],
+    first = checkpoint.get("fold0")
+    model_state = {key: value.cpu() for key, value in first["state"].items()}
+    save_torch({**header, "kind": "model", "vocab": first["vocab"],
                 "labels": list(task.class_names), "state": model_state}, model_path)
     save_torch({**header, "kind": "classify", "folds": results}, classify_path)
     remove_checkpoint(classify_path)

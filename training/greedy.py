@@ -54,10 +54,11 @@ def tree_features(model: GreedyRAE, sentences: list[list[int]], max_length: int,
 
 
 def train_greedy(model: GreedyRAE, train: tuple[list[list[int]], np.ndarray],
-                 dev: tuple[list[list[int]], np.ndarray], alpha: float, schedule: Schedule,
-                 max_length: int, seed: int, device: torch.device,
+                 dev: tuple[list[list[int]], np.ndarray] | None, alpha: float,
+                 schedule: Schedule, max_length: int, seed: int, device: torch.device,
                  checkpoint: Checkpoint | None = None, word_weight: float = 0.0) -> Curve:
-    """Early stopping reads the dev accuracy of the node softmax on each sentence's root."""
+    """Early stopping reads the dev accuracy of the node softmax on each sentence's root; no
+    dev (a refit): every epoch of the schedule runs."""
     sentences, labels = train[0], torch.as_tensor(train[1], device=device)
 
     def batch_loss(model, batch):
@@ -71,7 +72,8 @@ def train_greedy(model: GreedyRAE, train: tuple[list[list[int]], np.ndarray],
         return float((predicted == dev[1]).mean())
 
     return train_supervised(model, clipped_lengths(sentences, max_length), batch_loss,
-                            dev_accuracy, schedule, seed, f"greedy RAE α={alpha}", checkpoint)
+                            dev_accuracy if dev is not None else None, schedule, seed,
+                            f"greedy RAE α={alpha}", checkpoint)
 
 
 def reference_node_loss(model: GreedyRAE, ids: list[int], label: int, alpha: float,

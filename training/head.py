@@ -16,9 +16,10 @@ def _accuracy(logits: torch.Tensor, labels: torch.Tensor) -> float:
 
 
 def fit_head(head: nn.Linear, train_features: torch.Tensor, train_labels: torch.Tensor,
-             dev_features: torch.Tensor, dev_labels: torch.Tensor, epochs: int, lr: float,
-             patience: int) -> Curve:
-    """Full-batch training of the head, early-stopped on dev accuracy."""
+             dev_features: torch.Tensor | None, dev_labels: torch.Tensor | None, epochs: int,
+             lr: float, patience: int) -> Curve:
+    """Full-batch training of the head, early-stopped on dev accuracy; without dev features (a
+    refit on train + dev) all `epochs` steps run."""
     optimizer = torch.optim.Adam(head.parameters(), lr=lr)
     stopper = EarlyStopping(patience)
     for _ in range(epochs):
@@ -26,10 +27,14 @@ def fit_head(head: nn.Linear, train_features: torch.Tensor, train_labels: torch.
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
+        if dev_features is None:
+            continue
         with torch.no_grad():
             dev_accuracy = _accuracy(head(dev_features), dev_labels)
         if stopper.update(head, loss.item(), dev_accuracy):
             break
+    if dev_features is None:
+        return Curve(best_epoch=epochs - 1)
     return stopper.finish(head)
 
 
@@ -44,3 +49,14 @@ def head_probabilities(head: nn.Linear, features: dict[str, torch.Tensor],
     with torch.no_grad():
         return {part: torch.softmax(head(features[part]), -1).cpu()
                 for part in ("dev", "test")}, curve
+
+
+def refit_head_probabilities(head: nn.Linear, features: dict[str, torch.Tensor],
+                             labels: dict[str, np.ndarray], steps: int, lr: float
+                             ) -> torch.Tensor:
+    """Fit the head on features["train"] for the `steps` dev chose (no dev left to stop on);
+    -> its class probabilities on features["test"], on the CPU."""
+    train = torch.as_tensor(labels["train"], device=features["train"].device)
+    fit_head(head, features["train"], train, None, None, steps, lr, patience=steps)
+    with torch.no_grad():
+        return torch.softmax(head(features["test"]), -1).cpu()

@@ -21,14 +21,15 @@ from training.schedule import Schedule
 
 def train_supervised(model: nn.Module, lengths: list[int],
                      batch_loss: Callable[[nn.Module, np.ndarray], torch.Tensor],
-                     dev_accuracy: Callable[[nn.Module], float], schedule: Schedule, seed: int,
-                     description: str, checkpoint: Checkpoint | None = None) -> Curve:
+                     dev_accuracy: Callable[[nn.Module], float] | None, schedule: Schedule,
+                     seed: int, description: str, checkpoint: Checkpoint | None = None) -> Curve:
     """Minibatch Adam on batch_loss(model, training indices), batches of similar `lengths`,
     gradients clipped; after each epoch dev_accuracy(model) decides early stopping, and the
-    best epoch's parameters are kept. With a checkpoint, a killed run picks up where it
-    stopped."""
+    best epoch's parameters are kept. Without dev_accuracy (a refit, which trains on dev too)
+    every epoch of the schedule runs and the last is kept. With a checkpoint, a killed run
+    picks up where it stopped."""
     optimizer = torch.optim.Adam(model.parameters(), lr=schedule.lr)
-    stopper = EarlyStopping(schedule.patience)
+    stopper = EarlyStopping(schedule.patience) if dev_accuracy else None
     loop = TrainingLoop(checkpoint or Checkpoint.in_memory(), description, model, optimizer,
                         np.random.default_rng(seed), stopper=stopper)
     for epoch in loop.epochs(schedule.epochs):
@@ -43,9 +44,12 @@ def train_supervised(model: nn.Module, lengths: list[int],
             optimizer.step()
             loop.record(check_finite(loss.item(), f"{description}, epoch {epoch + 1}")
                         * len(batch), len(batch))
-        if stopper.update(model, loop.end_epoch(), dev_accuracy(model)):
+        mean_loss = loop.end_epoch()
+        if stopper is not None and stopper.update(model, mean_loss, dev_accuracy(model)):
             break
     loop.finish()
+    if stopper is None:
+        return Curve(train_loss=list(loop.losses), best_epoch=len(loop.losses) - 1)
     return stopper.finish(model)
 
 

@@ -9,8 +9,13 @@ import numpy as np
 import torch
 from torch import nn
 
+from data.vocab import Vocabulary
 from pipeline.infra.config import Config
 from training.resume import Checkpoint
+
+# Words of the training text that pretraining never saw start uniform in +-NEW_WORD_SCALE:
+# the released code's scale for random word vectors, small beside the skip-gram vectors.
+NEW_WORD_SCALE = 0.05
 
 
 @dataclass
@@ -18,6 +23,7 @@ class FoldInputs:
     pretrained: dict  # pretrain.pt: vocabulary, word vectors, linear RAE
     config: Config
     device: torch.device
+    vocab: Vocabulary  # the pretrained one, or it and the fold's training words
     parts: dict[str, tuple[list, np.ndarray]]  # train/dev/test: (inputs, sentence classes)
     classes: int
     seed: int  # the fold's own seed
@@ -25,12 +31,22 @@ class FoldInputs:
 
     @property
     def vocab_size(self) -> int:
-        return len(self.pretrained["vocab"])
+        return len(self.vocab)
+
+    def word_vectors(self) -> torch.Tensor:
+        """The skip-gram vectors that pretraining fed the linear RAE, one row per word of the
+        fold's vocabulary (words pretraining lacks: small random rows, from torch's seed)."""
+        pretrained = self.pretrained["encoder"]["embeddings.weight"]
+        new_words = torch.empty(self.vocab_size - len(pretrained), pretrained.shape[1])
+        return torch.cat([pretrained, new_words.uniform_(-NEW_WORD_SCALE, NEW_WORD_SCALE)])
 
     def start_from_word_vectors(self, embeddings: nn.Embedding) -> None:
-        """Copy the skip-gram vectors that pretraining fed the linear RAE into a new model's."""
         with torch.no_grad():
-            embeddings.weight.copy_(self.pretrained["encoder"]["embeddings.weight"])
+            embeddings.weight.copy_(self.word_vectors())
+
+    def pretrained_encoder(self) -> dict[str, torch.Tensor]:
+        """The pretrained linear RAE's parameters, its word vectors those of word_vectors()."""
+        return {**self.pretrained["encoder"], "embeddings.weight": self.word_vectors()}
 
     def labels(self) -> dict[str, np.ndarray]:
         return {part: classes for part, (_, classes) in self.parts.items()}
@@ -47,6 +63,7 @@ class Family:
     build_model: Callable[[Config, int, int], nn.Module]  # (config, vocabulary size, classes)
     # -> ({row: test probabilities, curve, seconds, ...}, the saved row's model state)
     train_fold: Callable[[FoldInputs], tuple[dict, dict]]
+    section: str  # its settings' section of the config ([classify], [greedy], ...)
     needs_trees: bool = False  # trains on the task's parse trees, not on word-id lists
     # Rows that only fit a head on another row's trained RAE: their time and training curve
     # are that row's, so the report counts and draws them once.

@@ -10,8 +10,10 @@ softmax heads are fit on the fixed tree features: greedy-rae reads [root; mean o
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from functools import partial
 
+import numpy as np
 import torch
 
 from data.tasks import DATASETS
@@ -21,7 +23,8 @@ from models.greedy_rae import GreedyRAE
 from pipeline.families.family import Family, FoldInputs
 from pipeline.infra.config import Config
 from training.greedy import train_greedy, tree_features
-from training.head import head_probabilities
+from training.head import head_probabilities, refit_head_probabilities
+from training.schedule import Schedule
 from training.supervised import best_alpha
 
 # What each row's head reads of a sentence's tree.
@@ -35,56 +38,97 @@ def build_model(config: Config, vocab_size: int, classes: int, section: str = "g
     return GreedyRAEClassifier(rae, classes)
 
 
+def _new_model(fold: FoldInputs, pretrained_words: bool, section: str) -> GreedyRAEClassifier:
+    model = build_model(fold.config, fold.vocab_size, fold.classes, section)
+    init_scale = getattr(getattr(fold.config, section), "init_scale", 0.0)
+    if pretrained_words:
+        fold.start_from_word_vectors(model.rae.embeddings)
+    elif init_scale:
+        with torch.no_grad():
+            model.rae.embeddings.weight.uniform_(-init_scale, init_scale)
+    return model.to(fold.device)
+
+
+def _train_rae(fold: FoldInputs, model: GreedyRAEClassifier, train, dev, alpha: float,
+               section: str, schedule: Schedule, checkpoint):
+    g = getattr(fold.config, section)
+    return train_greedy(model.rae, train, dev, alpha, schedule, fold.config.data.max_length,
+                        fold.seed, fold.device, checkpoint, g.word_weight)
+
+
 def _fit_rae(fold: FoldInputs, pretrained_words: bool, section: str):
-    g, max_length = getattr(fold.config, section), fold.config.data.max_length
+    g = getattr(fold.config, section)
+    return best_alpha(g.alphas, fold.seed, lambda: _new_model(fold, pretrained_words, section),
+                      lambda model, alpha: _train_rae(fold, model, fold.parts["train"],
+                                                      fold.parts["dev"], alpha, section,
+                                                      g.schedule, fold.checkpoint))
 
-    def new_model():
-        model = build_model(fold.config, fold.vocab_size, fold.classes, section)
-        if pretrained_words:
-            fold.start_from_word_vectors(model.rae.embeddings)
-        elif g.init_scale:
-            with torch.no_grad():
-                model.rae.embeddings.weight.uniform_(-g.init_scale, g.init_scale)
-        return model.to(fold.device)
 
-    return best_alpha(g.alphas, fold.seed, new_model,
-                      lambda model, alpha: train_greedy(
-                          model.rae, fold.parts["train"], fold.parts["dev"], alpha, g.schedule,
-                          max_length, fold.seed, fold.device, fold.checkpoint, g.word_weight))
+def _refit_rae(fold: FoldInputs, pretrained_words: bool, section: str, alpha: float,
+               epochs: int) -> GreedyRAEClassifier:
+    """The RAE trained again, from the same start, on train + dev for the epochs dev chose."""
+    (train, train_labels), (dev, dev_labels) = fold.parts["train"], fold.parts["dev"]
+    torch.manual_seed(fold.seed)
+    model = _new_model(fold, pretrained_words, section)
+    schedule = replace(getattr(fold.config, section).schedule, epochs=epochs)
+    _train_rae(fold, model, (train + dev, np.concatenate([train_labels, dev_labels])), None,
+               alpha, section, schedule, fold.checkpoint.scope("refit"))
+    return model
+
+
+def _features(model: GreedyRAEClassifier, parts: dict, fold: FoldInputs) -> dict:
+    """{part: (top nodes, mean of all nodes)} of each part's sentences."""
+    return {part: tree_features(model.rae, sentences, fold.config.data.max_length, fold.device)
+            for part, (sentences, _) in parts.items()}
 
 
 def train_fold(fold: FoldInputs, row: str, pretrained_words: bool, section: str
                ) -> tuple[dict, dict]:
     """The RAE's training loops resume from the fold's checkpoint; the heads are quick and
-    rerun."""
+    rerun. With `refit`, dev picks alpha, the epochs and the heads' steps; the test
+    probabilities come from an RAE and heads trained again on train + dev with those, and
+    the dev probabilities (which fusion weighs on) from the first."""
     start = time.perf_counter()
     (alpha, model, curve), dev_accuracy = _fit_rae(fold, pretrained_words, section)
+    trees = _features(model, fold.parts, fold)
+    refit = None
+    if getattr(fold.config, section).refit:
+        refit = _refit_rae(fold, pretrained_words, section, alpha, curve.best_epoch + 1)
+        train, dev = fold.parts["train"], fold.parts["dev"]
+        refit_parts = {"train": (train[0] + dev[0], None), "test": fold.parts["test"]}
+        refit_trees = _features(refit, refit_parts, fold)
+        refit_labels = {"train": np.concatenate([train[1], dev[1]])}
     rae_seconds = time.perf_counter() - start
     c = fold.config.classify
-    trees = {part: tree_features(model.rae, sentences, fold.config.data.max_length, fold.device)
-             for part, (sentences, _) in fold.parts.items()}
     rows = {}
     for suffix, pick in FEATURES.items():
         head_start = time.perf_counter()
         features = {part: pick(*tree) for part, tree in trees.items()}
         torch.manual_seed(fold.seed)
         head = torch.nn.Linear(features["train"].shape[1], fold.classes).to(fold.device)
-        probs, _ = head_probabilities(head, features, fold.labels(), c.head_epochs, c.head_lr,
-                                      c.head_patience)
-        rows[row + suffix] = {"probs": probs["test"], "dev_probs": probs["dev"],
+        probs, head_curve = head_probabilities(head, features, fold.labels(), c.head_epochs,
+                                               c.head_lr, c.head_patience)
+        test_probs = probs["test"]
+        if refit is not None:
+            torch.manual_seed(fold.seed)
+            head = torch.nn.Linear(features["train"].shape[1], fold.classes).to(fold.device)
+            test_probs = refit_head_probabilities(
+                head, {part: pick(*tree) for part, tree in refit_trees.items()}, refit_labels,
+                head_curve.best_epoch + 1, c.head_lr)
+        rows[row + suffix] = {"probs": test_probs, "dev_probs": probs["dev"],
                               "curve": vars(curve), "alpha": alpha,
-                               "dev_accuracy": dev_accuracy,
-                               "seconds": rae_seconds + time.perf_counter() - head_start}
+                              "dev_accuracy": dev_accuracy, "refit": refit is not None,
+                              "seconds": rae_seconds + time.perf_counter() - head_start}
         if suffix == "":
-            model.head.load_state_dict(head.state_dict())
-    return rows, model.state_dict()
+            (refit or model).head.load_state_dict(head.state_dict())
+    return rows, (refit or model).state_dict()
 
 
 def _family(name: str, order: int, row: str, pretrained_words: bool, datasets: tuple[str, ...],
             about: str) -> Family:
     section = name.replace("-", "_")  # its config section: [greedy], [greedy_random]
     return Family(name=name, order=order, rows=(row, f"{row}-top"), saved_row=row,
-                  datasets=datasets, about=about,
+                  datasets=datasets, about=about, section=section,
                   build_model=partial(build_model, section=section),
                   train_fold=partial(train_fold, row=row, pretrained_words=pretrained_words,
                                      section=section),

@@ -29,7 +29,7 @@ def build_model(config: Config, vocab_size: int, classes: int) -> RAEClassifier:
 
 def _pretrained(fold: FoldInputs) -> RAEClassifier:
     model = build_model(fold.config, fold.vocab_size, fold.classes)
-    model.encoder.load_state_dict(fold.pretrained["encoder"])
+    model.encoder.load_state_dict(fold.pretrained_encoder())
     return model.to(fold.device)
 
 
@@ -73,4 +73,4 @@ FAMILIES = (Family(
     saved_row="linear-rae-finetuned", datasets=DATASETS,
     about="linear-rae-frozen: a head on the pretrained left-to-right RAE's final code; "
           "linear-rae-finetuned: word vectors, RAE and head trained together.",
-    build_model=build_model, train_fold=train_fold),)
+    section="classify", build_model=build_model, train_fold=train_fold),)

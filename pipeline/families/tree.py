@@ -74,4 +74,4 @@ FAMILIES = (Family(
     about="tree-rae: the RAE along the parse trees, learning from the label of every phrase and "
           "word; tree-rae-sentence: the same trees with greedy-rae's supervision (the "
           "sentence's label at every internal node).",
-    build_model=build_model, train_fold=train_fold),)
+    section="tree", build_model=build_model, train_fold=train_fold),)

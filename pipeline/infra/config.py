@@ -101,6 +101,9 @@ class ScheduleSection:
     clip_norm: float = _above_zero(1.0, 1e6)  # gradient norm cap
     # Weight of reconstruction in alpha * rec + (1 - alpha) * CE; the best on dev is kept.
     alphas: list[float] = _alphas([0.1])
+    # Add the words of each fold's training part (their text, never labels, never dev or test
+    # text) to the pretrained vocabulary, instead of mapping them to <unk>.
+    training_words: bool = field(default=False)
 
     @property
     def schedule(self) -> Schedule:
@@ -133,6 +136,9 @@ class GreedyConfig(ScheduleSection):
     # Weight of each word's softmax, relative to a merge's (0: words unsupervised; the
     # released code: 2, internal nodes at half a word's weight).
     word_weight: float = _checked(0.0, lambda x: 0.0 <= x <= 10.0, "must be in [0, 10]")
+    # After dev has picked alpha, the epochs and the heads' steps, train again on train + dev
+    # with them and test that (the paper's 90%); false: test the model dev picked (80/10/10).
+    refit: bool = field(default=False)
 
 
 @dataclass

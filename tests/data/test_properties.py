@@ -39,6 +39,18 @@ def test_vocabulary_keeps_frequent_words_and_maps_the_rest_to_unk(sentences, min
             assert (vocab.words[i] == w) if kept else (i == Vocabulary.unk_id)
 
 
+@given(st.lists(st.lists(words, max_size=6), max_size=8),
+       st.lists(st.lists(words, max_size=6), max_size=8))
+def test_an_extended_vocabulary_keeps_old_ids_and_knows_every_new_word(corpus, training):
+    vocab = Vocabulary.build(corpus, 2)
+    extended = vocab.extended(training)
+    assert extended.words[:len(vocab)] == vocab.words and len(set(extended.words)) == len(extended)
+    for sentence in training:
+        for w, i in zip(sentence, extended.encode(sentence), strict=True):
+            assert (i == Vocabulary.unk_id) if w in (PAD, UNK) else extended.words[i] == w
+    assert set(extended.words) <= set(vocab.words) | {w for s in training for w in s}
+
+
 @given(st.lists(st.lists(st.integers(2, 50), max_size=12), min_size=1, max_size=10),
        st.one_of(st.none(), st.integers(1, 6)))
 def test_pad_keeps_each_sentences_last_tokens(sequences, max_length):
