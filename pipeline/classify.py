@@ -44,8 +44,10 @@ def _inputs(task: Task, vocab: Vocabulary, family: Family) -> list:
             for tree in task.trees]
 
 
-def _fold_vocabulary(pretrained: Vocabulary, task: Task, train: np.ndarray, family: Family,
+def fold_vocabulary(pretrained: Vocabulary, task: Task, train: np.ndarray, family: Family,
                      run: Run) -> Vocabulary:
+    """The pretrained vocabulary, with the words of the fold's training sentences where the
+    family's settings ask for them (never a dev or test sentence's)."""
     if not getattr(run.config, family.section).training_words:
         return pretrained
     return pretrained.extended(task.tokens[i] for i in train)
@@ -69,7 +71,7 @@ def classify(run: Run, family: Family, task: Task) -> None:
 
     results = []
     for k, fold in enumerate(task.folds):
-        vocab = _fold_vocabulary(pretrained_vocab, task, fold.train, family, run)
+        vocab = fold_vocabulary(pretrained_vocab, task, fold.train, family, run)
         inputs = _inputs(task, vocab, family)
         parts = {part: ([inputs[i] for i in idx], task.labels[idx])
                  for part, idx in (("train", fold.train), ("dev", fold.dev), ("test", fold.test))}

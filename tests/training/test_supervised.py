@@ -6,8 +6,9 @@ import torch
 from torch import nn
 
 from training.early_stopping import Curve
-from training.head import head_probabilities
-from training.supervised import best_alpha
+from training.head import head_probabilities, refit_head_probabilities
+from training.schedule import Schedule
+from training.supervised import best_alpha, train_supervised
 
 
 def test_every_alpha_starts_from_the_same_initialisation_and_the_best_dev_wins():
@@ -38,3 +39,31 @@ def test_head_on_separable_features_predicts_the_dev_and_test_parts():
         assert probs[part].shape == (40, 2) and torch.allclose(probs[part].sum(1), torch.ones(40))
         assert (probs[part].argmax(1).numpy() == labels[part]).mean() == 1.0
     assert curve.dev_accuracy[curve.best_epoch] == 1.0
+
+
+def test_without_dev_every_epoch_runs_and_the_last_is_kept():
+    torch.manual_seed(0)
+    model = nn.Linear(2, 1)
+    x, y = torch.randn(16, 2), torch.randn(16, 1)
+    states = []
+
+    def batch_loss(model, batch):
+        states.append(model.weight.detach().clone())
+        return ((model(x[batch]) - y[batch]) ** 2).mean()
+
+    curve = train_supervised(model, [1] * 16, batch_loss, None, Schedule(5, 1, 16, 0.1, 1.0), 0,
+                             "refit")
+    assert len(curve.train_loss) == 5 and curve.best_epoch == 4 and len(states) == 5
+    assert not torch.equal(model.weight, states[-1])  # the last step's update is kept
+
+
+def test_a_refit_head_takes_the_steps_it_is_given():
+    features = {"train": torch.randn(20, 3), "test": torch.randn(7, 3)}
+    labels = {"train": np.arange(20) % 2}
+    heads = []
+    for steps in (1, 30):
+        torch.manual_seed(0)
+        heads.append(nn.Linear(3, 2))
+        probs = refit_head_probabilities(heads[-1], features, labels, steps, 0.1)
+        assert probs.shape == (7, 2) and torch.allclose(probs.sum(1), torch.ones(7))
+    assert not torch.equal(heads[0].weight, heads[1].weight)
