@@ -28,11 +28,12 @@ def encode_codes(encoder: WordRAE, sentences: list[list[int]], max_length: int,
 
 
 def fine_tune(model: RAEClassifier, train: tuple[list[list[int]], np.ndarray],
-              dev: tuple[list[list[int]], np.ndarray], alpha: float, schedule: Schedule,
-              max_length: int, seed: int, device: torch.device,
+              dev: tuple[list[list[int]], np.ndarray] | None, alpha: float,
+              schedule: Schedule, max_length: int, seed: int, device: torch.device,
               checkpoint: Checkpoint | None = None) -> Curve:
     """Train word vectors, encoder and head on alpha * reconstruction + (1 - alpha) * CE,
-    reconstruction as the mean error per token."""
+    reconstruction as the mean error per token; early stopping on dev accuracy, or with no
+    dev (a refit) every epoch of the schedule."""
     sentences, labels = train[0], torch.as_tensor(train[1], device=device)
 
     def batch_loss(model, batch):
@@ -45,4 +46,5 @@ def fine_tune(model: RAEClassifier, train: tuple[list[list[int]], np.ndarray],
         return float((predict_proba(model, dev[0], max_length, device).argmax(1) == dev[1]).mean())
 
     return train_supervised(model, clipped_lengths(sentences, max_length), batch_loss,
-                            dev_accuracy, schedule, seed, f"fine-tune α={alpha}", checkpoint)
+                            dev_accuracy if dev is not None else None, schedule, seed,
+                            f"fine-tune α={alpha}", checkpoint)

@@ -48,8 +48,15 @@ class FoldInputs:
         """The pretrained linear RAE's parameters, its word vectors those of word_vectors()."""
         return {**self.pretrained["encoder"], "embeddings.weight": self.word_vectors()}
 
-    def labels(self) -> dict[str, np.ndarray]:
-        return {part: classes for part, (_, classes) in self.parts.items()}
+    def labels(self, parts: dict | None = None) -> dict[str, np.ndarray]:
+        """{part: sentence classes} of the fold's parts, or of the `parts` given."""
+        return {part: classes for part, (_, classes) in (parts or self.parts).items()}
+
+    def refit_parts(self) -> dict[str, tuple[list, np.ndarray]]:
+        """A refit's parts: train + dev as its training part, and the test part."""
+        (train, train_labels), (dev, dev_labels) = self.parts["train"], self.parts["dev"]
+        return {"train": (train + dev, np.concatenate([train_labels, dev_labels])),
+                "test": self.parts["test"]}
 
 
 @dataclass(frozen=True)

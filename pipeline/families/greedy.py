@@ -13,7 +13,6 @@ import time
 from dataclasses import replace
 from functools import partial
 
-import numpy as np
 import torch
 
 from data.tasks import DATASETS
@@ -64,15 +63,14 @@ def _fit_rae(fold: FoldInputs, pretrained_words: bool, section: str):
                                                       g.schedule, fold.checkpoint))
 
 
-def _refit_rae(fold: FoldInputs, pretrained_words: bool, section: str, alpha: float,
+def _refit_rae(fold: FoldInputs, train, pretrained_words: bool, section: str, alpha: float,
                epochs: int) -> GreedyRAEClassifier:
-    """The RAE trained again, from the same start, on train + dev for the epochs dev chose."""
-    (train, train_labels), (dev, dev_labels) = fold.parts["train"], fold.parts["dev"]
+    """The RAE trained again, from the same start, on `train` for the epochs dev chose."""
     torch.manual_seed(fold.seed)
     model = _new_model(fold, pretrained_words, section)
     schedule = replace(getattr(fold.config, section).schedule, epochs=epochs)
-    _train_rae(fold, model, (train + dev, np.concatenate([train_labels, dev_labels])), None,
-               alpha, section, schedule, fold.checkpoint.scope("refit"))
+    _train_rae(fold, model, train, None, alpha, section, schedule,
+               fold.checkpoint.scope("refit"))
     return model
 
 
@@ -93,12 +91,12 @@ def train_fold(fold: FoldInputs, row: str, pretrained_words: bool, section: str
     trees = _features(model, fold.parts, fold)
     refit = None
     if getattr(fold.config, section).refit:
-        refit = _refit_rae(fold, pretrained_words, section, alpha, curve.best_epoch + 1)
-        train, dev = fold.parts["train"], fold.parts["dev"]
-        refit_parts = {"train": (train[0] + dev[0], None), "test": fold.parts["test"]}
+        refit_parts = fold.refit_parts()
+        refit = _refit_rae(fold, refit_parts["train"], pretrained_words, section, alpha,
+                           curve.best_epoch + 1)
         refit_trees = _features(refit, refit_parts, fold)
-        refit_labels = {"train": np.concatenate([train[1], dev[1]])}
     rae_seconds = time.perf_counter() - start
+    tested = model if refit is None else refit  # the model whose test predictions are kept
     c = fold.config.classify
     rows = {}
     for suffix, pick in FEATURES.items():
@@ -113,15 +111,16 @@ def train_fold(fold: FoldInputs, row: str, pretrained_words: bool, section: str
             torch.manual_seed(fold.seed)
             head = torch.nn.Linear(features["train"].shape[1], fold.classes).to(fold.device)
             test_probs = refit_head_probabilities(
-                head, {part: pick(*tree) for part, tree in refit_trees.items()}, refit_labels,
+                head, {part: pick(*tree) for part, tree in refit_trees.items()},
+                fold.labels(refit_parts),
                 head_curve.best_epoch + 1, c.head_lr)
         rows[row + suffix] = {"probs": test_probs, "dev_probs": probs["dev"],
                               "curve": vars(curve), "alpha": alpha,
                               "dev_accuracy": dev_accuracy, "refit": refit is not None,
                               "seconds": rae_seconds + time.perf_counter() - head_start}
         if suffix == "":
-            (refit or model).head.load_state_dict(head.state_dict())
-    return rows, (refit or model).state_dict()
+            tested.head.load_state_dict(head.state_dict())
+    return rows, tested.state_dict()
 
 
 def _family(name: str, order: int, row: str, pretrained_words: bool, datasets: tuple[str, ...],

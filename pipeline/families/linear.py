@@ -8,6 +8,7 @@ alpha * reconstruction + (1 - alpha) * cross-entropy, with alpha picked on the f
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import torch
 
@@ -16,7 +17,7 @@ from models.classifier import RAEClassifier
 from models.word_rae import WordRAE
 from pipeline.families.family import Family, FoldInputs
 from pipeline.infra.config import Config
-from training.head import head_probabilities
+from training.head import head_probabilities, refit_head_probabilities
 from training.inference import predict_proba
 from training.linear import encode_codes, fine_tune
 from training.supervised import best_alpha
@@ -33,30 +34,55 @@ def _pretrained(fold: FoldInputs) -> RAEClassifier:
     return model.to(fold.device)
 
 
+def _codes(model: RAEClassifier, parts: dict, fold: FoldInputs) -> dict[str, torch.Tensor]:
+    return {part: encode_codes(model.encoder, sentences, fold.config.data.max_length,
+                               fold.device) for part, (sentences, _) in parts.items()}
+
+
 def _frozen(fold: FoldInputs) -> dict:
-    start = time.perf_counter()
+    """With `refit`, a head trained on train + dev codes for the steps dev chose is tested."""
+    start, c = time.perf_counter(), fold.config.classify
     model = _pretrained(fold)
-    codes = {part: encode_codes(model.encoder, sentences, fold.config.data.max_length,
-                                fold.device) for part, (sentences, _) in fold.parts.items()}
-    c = fold.config.classify
-    probs, curve = head_probabilities(model.head, codes, fold.labels(), c.head_epochs, c.head_lr,
-                                      c.head_patience)
+    probs, curve = head_probabilities(model.head, _codes(model, fold.parts, fold), fold.labels(),
+                                      c.head_epochs, c.head_lr, c.head_patience)
+    if c.refit:
+        refit_parts = fold.refit_parts()
+        torch.manual_seed(fold.seed)
+        probs["test"] = refit_head_probabilities(
+            torch.nn.Linear(model.head.in_features, fold.classes).to(fold.device),
+            _codes(model, refit_parts, fold),
+            fold.labels(refit_parts), curve.best_epoch + 1,
+            c.head_lr)
     return {"probs": probs["test"], "dev_probs": probs["dev"], "curve": vars(curve),
-            "seconds": time.perf_counter() - start}
+            "refit": c.refit, "seconds": time.perf_counter() - start}
 
 
 def _finetuned(fold: FoldInputs) -> tuple[dict, dict]:
+    """With `refit`, the model tested is trained again from the same start on train + dev,
+    with the alpha and epochs dev chose; the dev probabilities are the first model's."""
     start = time.perf_counter()
     c, max_length = fold.config.classify, fold.config.data.max_length
+
+    def train(model, alpha, train, dev, schedule, checkpoint):
+        return fine_tune(model, train, dev, alpha, schedule, max_length, fold.seed, fold.device,
+                         checkpoint)
+
     (alpha, model, curve), dev_accuracy = best_alpha(
         c.alphas, fold.seed, lambda: _pretrained(fold),
-        lambda model, alpha: fine_tune(model, fold.parts["train"], fold.parts["dev"], alpha,
-                                       c.schedule, max_length, fold.seed, fold.device,
-                                       fold.checkpoint))
+        lambda model, alpha: train(model, alpha, fold.parts["train"], fold.parts["dev"],
+                                   c.schedule, fold.checkpoint))
     probs = {part: torch.from_numpy(predict_proba(model, fold.parts[part][0], max_length,
                                                   fold.device)) for part in ("dev", "test")}
+    if c.refit:
+        torch.manual_seed(fold.seed)
+        model = _pretrained(fold)
+        train(model, alpha, fold.refit_parts()["train"], None,
+              replace(c.schedule, epochs=curve.best_epoch + 1), fold.checkpoint.scope("refit"))
+        probs["test"] = torch.from_numpy(predict_proba(model, fold.parts["test"][0], max_length,
+                                                       fold.device))
     result = {"probs": probs["test"], "dev_probs": probs["dev"], "curve": vars(curve),
-              "alpha": alpha, "dev_accuracy": dev_accuracy, "seconds": time.perf_counter() - start}
+              "alpha": alpha, "dev_accuracy": dev_accuracy, "refit": c.refit,
+              "seconds": time.perf_counter() - start}
     return result, model.state_dict()
 
 
