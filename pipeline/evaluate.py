@@ -131,7 +131,7 @@ def _fused(task: Task, rae_rows: list[dict]) -> dict:
 
     return {"row": {"model": FUSED, "predictions": [p.argmax(1) for _, p in mixed],
                     "seconds": time.perf_counter() - start},
-            "rae_row": name, "rae_weights": [w for w, _ in mixed],
+            "rae_row": name, "rae_weights": [round(w, 2) for w, _ in mixed],
             "alone": {name: test_accuracy(rae["probs"]),
                       "nbsvm-bi (train part only, Platt-scaled on dev)":
                           test_accuracy([nb["test"] for nb in nbsvm])}}

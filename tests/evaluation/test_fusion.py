@@ -10,14 +10,19 @@ def _probs(positive: list[float]) -> np.ndarray:
     return np.c_[1 - p, p]
 
 
-def test_the_weight_is_the_best_on_dev_and_the_test_part_is_only_mixed():
+def test_the_weight_has_the_lowest_dev_log_loss_and_the_test_part_is_only_mixed():
     labels = np.array([0, 1, 1, 0])
     rae = {"dev": _probs([0.4, 0.9, 0.45, 0.4]), "test": _probs([0.8, 0.2])}
     nbsvm = {"dev": _probs([0.3, 0.45, 0.9, 0.3]), "test": _probs([0.1, 0.7])}
     weight, test = mix(rae, nbsvm, labels)
-    # Alone each gets 3 of 4 right on dev; any weight in 0.15..0.85 gets all 4: the first wins.
-    dev = [((w * rae["dev"] + (1 - w) * nbsvm["dev"]).argmax(1) == labels).mean() for w in WEIGHTS]
-    assert max(dev) == 1.0 and weight == WEIGHTS[int(np.argmax(dev))] == WEIGHTS[3]  # 0.15
+
+    def log_loss(w):
+        mixed = w * rae["dev"] + (1 - w) * nbsvm["dev"]
+        return -np.log(mixed[np.arange(4), labels]).mean()
+
+    losses = [log_loss(w) for w in WEIGHTS]
+    assert weight == WEIGHTS[int(np.argmin(losses))]
+    assert 0 < weight < 1 and all(log_loss(weight) <= loss for loss in losses)
     assert np.allclose(test, weight * rae["test"] + (1 - weight) * nbsvm["test"])
 
 
