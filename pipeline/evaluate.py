@@ -105,6 +105,7 @@ def _family_rows(run: Run, task: Task, family: Family, classified: dict) -> list
                "predictions": [m["probs"].argmax(1).numpy() for m in made],
                "probs": [m["probs"].numpy() for m in made],
                "dev_probs": [m["dev_probs"].numpy() for m in made],
+               "refit": any(m.get("refit") for m in made),
                "seconds": sum(m["seconds"] for m in made)}
         if "node_predictions" in made[0]:
             row["all_phrases"] = node_accuracy(task, made[0]["node_predictions"])
@@ -175,6 +176,8 @@ def _measure(run: Run, inputs: Inputs) -> tuple[dict, list[dict]]:
         "references": [{**r, "reported": True} for r in REPORTED[task.dataset]],
         "chosen_alpha": {row["model"]: row["alpha"] for row in rows
                          if any(a is not None for a in row.get("alpha", [None]))},
+        # Rows whose tested model was trained again on train + dev (config `refit`).
+        "refit_rows": [row["model"] for row in rows if row.get("refit")],
         "unroll": unroll,
         "fusion": fusion,
         "data": {"source": task.prepared["source"], "sentences": len(task.texts),
