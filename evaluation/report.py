@@ -103,6 +103,9 @@ def _measured(report: dict) -> list[str]:
         "",
         *(f"alpha picked on dev per fold, {name}: {alphas}"
           for name, alphas in report["chosen_alpha"].items()),
+        *(f"dev accuracy per fold (that alpha, best epoch), {name}: "
+          f"{[round(a, 3) for a in accuracies]}"
+          for name, accuracies in report.get("dev_accuracy", {}).items()),
         *_refit_lines(report.get("refit_rows", [])),
         *_fusion_lines(report.get("fusion")),
         "",

@@ -67,12 +67,13 @@ def classify(run: Run, family: Family, task: Task) -> None:
         return
     check_applies(family, task.dataset, task.trees is not None)
     pretrained_vocab = Vocabulary(pretrained["vocab"])
+    pretrained_inputs = _inputs(task, pretrained_vocab, family)
     checkpoint = open_checkpoint(classify_path, made_from, run.checkpoint_every, target)
 
     results = []
     for k, fold in enumerate(task.folds):
         vocab = fold_vocabulary(pretrained_vocab, task, fold.train, family, run)
-        inputs = _inputs(task, vocab, family)
+        inputs = pretrained_inputs if vocab is pretrained_vocab else _inputs(task, vocab, family)
         parts = {part: ([inputs[i] for i in idx], task.labels[idx])
                  for part, idx in (("train", fold.train), ("dev", fold.dev), ("test", fold.test))}
         done = checkpoint.get(f"fold{k}")

@@ -106,6 +106,9 @@ def _family_rows(run: Run, task: Task, family: Family, classified: dict) -> list
                "probs": [m["probs"].numpy() for m in made],
                "dev_probs": [m["dev_probs"].numpy() for m in made],
                "refit": any(m.get("refit") for m in made),
+               # the picked alpha's dev accuracy at its best epoch (rows that pick alpha)
+               "dev_accuracy": [max(m["dev_accuracy"].values()) if "dev_accuracy" in m else None
+                                for m in made],
                "seconds": sum(m["seconds"] for m in made)}
         if "node_predictions" in made[0]:
             row["all_phrases"] = node_accuracy(task, made[0]["node_predictions"])
@@ -113,6 +116,12 @@ def _family_rows(run: Run, task: Task, family: Family, classified: dict) -> list
             row["all_phrases"] = _saved_model_phrase_accuracy(run, task, family)
         rows.append(row)
     return rows
+
+
+def _per_fold(rows: list[dict], key: str) -> dict[str, list]:
+    """{row: its per-fold `key`} of the rows that have one (the RAE rows that pick alpha)."""
+    return {row["model"]: row[key] for row in rows
+            if any(value is not None for value in row.get(key, [None]))}
 
 
 def _fused(task: Task, rae_rows: list[dict]) -> dict:
@@ -174,8 +183,8 @@ def _measure(run: Run, inputs: Inputs) -> tuple[dict, list[dict]]:
         "results": results,
         "families": {f.name: f.about for f in inputs.families},
         "references": [{**r, "reported": True} for r in REPORTED[task.dataset]],
-        "chosen_alpha": {row["model"]: row["alpha"] for row in rows
-                         if any(a is not None for a in row.get("alpha", [None]))},
+        "chosen_alpha": _per_fold(rows, "alpha"),
+        "dev_accuracy": _per_fold(rows, "dev_accuracy"),
         # Rows whose tested model was trained again on train + dev (config `refit`).
         "refit_rows": [row["model"] for row in rows if row.get("refit")],
         "unroll": unroll,

@@ -16,26 +16,24 @@ def _accuracy(logits: torch.Tensor, labels: torch.Tensor) -> float:
 
 
 def fit_head(head: nn.Linear, train_features: torch.Tensor, train_labels: torch.Tensor,
-             dev_features: torch.Tensor | None, dev_labels: torch.Tensor | None, epochs: int,
-             lr: float, patience: int) -> Curve:
-    """Full-batch training of the head, early-stopped on dev accuracy; without dev features (a
-    refit on train + dev) all `epochs` steps run."""
+             epochs: int, lr: float,
+             dev: tuple[torch.Tensor, torch.Tensor] | None = None, patience: int = 1) -> Curve:
+    """Full-batch training of the head, early-stopped on dev = (features, labels) accuracy;
+    without dev (a refit on train + dev) all `epochs` steps run."""
     optimizer = torch.optim.Adam(head.parameters(), lr=lr)
-    stopper = EarlyStopping(patience)
+    stopper = EarlyStopping(patience) if dev is not None else None
     for _ in range(epochs):
         loss = F.cross_entropy(head(train_features), train_labels)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
-        if dev_features is None:
+        if stopper is None:
             continue
         with torch.no_grad():
-            dev_accuracy = _accuracy(head(dev_features), dev_labels)
+            dev_accuracy = _accuracy(head(dev[0]), dev[1])
         if stopper.update(head, loss.item(), dev_accuracy):
             break
-    if dev_features is None:
-        return Curve(best_epoch=epochs - 1)
-    return stopper.finish(head)
+    return stopper.finish(head) if stopper is not None else Curve(best_epoch=epochs - 1)
 
 
 def head_probabilities(head: nn.Linear, features: dict[str, torch.Tensor],
@@ -45,7 +43,8 @@ def head_probabilities(head: nn.Linear, features: dict[str, torch.Tensor],
     class probabilities there, on the CPU}, the curve)."""
     device = features["train"].device
     train, dev = (torch.as_tensor(labels[part], device=device) for part in ("train", "dev"))
-    curve = fit_head(head, features["train"], train, features["dev"], dev, epochs, lr, patience)
+    curve = fit_head(head, features["train"], train, epochs, lr, (features["dev"], dev),
+                     patience)
     with torch.no_grad():
         return {part: torch.softmax(head(features[part]), -1).cpu()
                 for part in ("dev", "test")}, curve
@@ -57,6 +56,6 @@ def refit_head_probabilities(head: nn.Linear, features: dict[str, torch.Tensor],
     """Fit the head on features["train"] for the `steps` dev chose (no dev left to stop on);
     -> its class probabilities on features["test"], on the CPU."""
     train = torch.as_tensor(labels["train"], device=features["train"].device)
-    fit_head(head, features["train"], train, None, None, steps, lr, patience=steps)
+    fit_head(head, features["train"], train, steps, lr)
     with torch.no_grad():
         return torch.softmax(head(features["test"]), -1).cpu()

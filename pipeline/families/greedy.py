@@ -80,6 +80,12 @@ def _features(model: GreedyRAEClassifier, parts: dict, fold: FoldInputs) -> dict
             for part, (sentences, _) in parts.items()}
 
 
+def _new_head(fold: FoldInputs, width: int) -> torch.nn.Linear:
+    """A softmax head on `width` features, the same start for the first fit and the refit."""
+    torch.manual_seed(fold.seed)
+    return torch.nn.Linear(width, fold.classes).to(fold.device)
+
+
 def train_fold(fold: FoldInputs, row: str, pretrained_words: bool, section: str
                ) -> tuple[dict, dict]:
     """The RAE's training loops resume from the fold's checkpoint; the heads are quick and
@@ -102,18 +108,15 @@ def train_fold(fold: FoldInputs, row: str, pretrained_words: bool, section: str
     for suffix, pick in FEATURES.items():
         head_start = time.perf_counter()
         features = {part: pick(*tree) for part, tree in trees.items()}
-        torch.manual_seed(fold.seed)
-        head = torch.nn.Linear(features["train"].shape[1], fold.classes).to(fold.device)
+        head = _new_head(fold, features["train"].shape[1])
         probs, head_curve = head_probabilities(head, features, fold.labels(), c.head_epochs,
                                                c.head_lr, c.head_patience)
         test_probs = probs["test"]
         if refit is not None:
-            torch.manual_seed(fold.seed)
-            head = torch.nn.Linear(features["train"].shape[1], fold.classes).to(fold.device)
+            head = _new_head(fold, features["train"].shape[1])
             test_probs = refit_head_probabilities(
                 head, {part: pick(*tree) for part, tree in refit_trees.items()},
-                fold.labels(refit_parts),
-                head_curve.best_epoch + 1, c.head_lr)
+                fold.labels(refit_parts), head_curve.best_epoch + 1, c.head_lr)
         rows[row + suffix] = {"probs": test_probs, "dev_probs": probs["dev"],
                               "curve": vars(curve), "alpha": alpha,
                               "dev_accuracy": dev_accuracy, "refit": refit is not None,

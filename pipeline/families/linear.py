@@ -34,25 +34,20 @@ def _pretrained(fold: FoldInputs) -> RAEClassifier:
     return model.to(fold.device)
 
 
-def _codes(model: RAEClassifier, parts: dict, fold: FoldInputs) -> dict[str, torch.Tensor]:
-    return {part: encode_codes(model.encoder, sentences, fold.config.data.max_length,
-                               fold.device) for part, (sentences, _) in parts.items()}
-
-
 def _frozen(fold: FoldInputs) -> dict:
     """With `refit`, a head trained on train + dev codes for the steps dev chose is tested."""
     start, c = time.perf_counter(), fold.config.classify
     model = _pretrained(fold)
-    probs, curve = head_probabilities(model.head, _codes(model, fold.parts, fold), fold.labels(),
-                                      c.head_epochs, c.head_lr, c.head_patience)
-    if c.refit:
-        refit_parts = fold.refit_parts()
+    codes = {part: encode_codes(model.encoder, sentences, fold.config.data.max_length,
+                                fold.device) for part, (sentences, _) in fold.parts.items()}
+    probs, curve = head_probabilities(model.head, codes, fold.labels(), c.head_epochs, c.head_lr,
+                                      c.head_patience)
+    if c.refit:  # the encoder is fixed: train + dev's codes are the ones just computed
+        refit_codes = {"train": torch.cat([codes["train"], codes["dev"]]), "test": codes["test"]}
         torch.manual_seed(fold.seed)
         probs["test"] = refit_head_probabilities(
-            torch.nn.Linear(model.head.in_features, fold.classes).to(fold.device),
-            _codes(model, refit_parts, fold),
-            fold.labels(refit_parts), curve.best_epoch + 1,
-            c.head_lr)
+            torch.nn.Linear(model.head.in_features, fold.classes).to(fold.device), refit_codes,
+            fold.labels(fold.refit_parts()), curve.best_epoch + 1, c.head_lr)
     return {"probs": probs["test"], "dev_probs": probs["dev"], "curve": vars(curve),
             "refit": c.refit, "seconds": time.perf_counter() - start}
 

@@ -59,6 +59,12 @@ def _alphas(default: list[float]):
                     "must be a list of 1 to 20 numbers in [0, 1)")
 
 
+def _word_weight(default: float):
+    # Weight of each word's softmax, relative to a merge's (0: words unsupervised; the
+    # released code: 2, internal nodes at half a word's weight).
+    return _checked(default, lambda x: 0.0 <= x <= 10.0, "must be in [0, 10]")
+
+
 def _refit():
     # After dev has picked alpha, the epochs and the heads' steps, train again on train + dev
     # with them and test that (the paper's 90%); false: test the model dev picked (80/10/10).
@@ -141,9 +147,7 @@ class GreedyConfig(ScheduleSection):
     # Where the released code differs, each picked by dev accuracy on MR's split (README,
     # Past the paper on MR):
     normalise_leaves: bool = field(default=True)  # false: raw word vectors, as released
-    # Weight of each word's softmax, relative to a merge's (0: words unsupervised; the
-    # released code: 2, internal nodes at half a word's weight).
-    word_weight: float = _checked(2.0, lambda x: 0.0 <= x <= 10.0, "must be in [0, 10]")
+    word_weight: float = _word_weight(2.0)
     refit: bool = _refit()
 
 
@@ -152,7 +156,7 @@ class GreedyRandomConfig(GreedyConfig):
     """The same from random word vectors (family greedy-random)."""
 
     normalise_leaves: bool = field(default=False)
-    word_weight: float = _checked(0.0, lambda x: 0.0 <= x <= 10.0, "must be in [0, 10]")
+    word_weight: float = _word_weight(0.0)
     # Random word vectors start uniform in +-init_scale (the released code: 0.05); 0 keeps
     # torch's N(0, 1).
     init_scale: float = _checked(0.05, lambda x: 0.0 <= x <= 1.0, "must be in [0, 1]")

@@ -60,10 +60,13 @@ def test_without_dev_every_epoch_runs_and_the_last_is_kept():
 def test_a_refit_head_takes_the_steps_it_is_given():
     features = {"train": torch.randn(20, 3), "test": torch.randn(7, 3)}
     labels = {"train": np.arange(20) % 2}
-    heads = []
+    heads, losses = [], []
     for steps in (1, 30):
         torch.manual_seed(0)
         heads.append(nn.Linear(3, 2))
         probs = refit_head_probabilities(heads[-1], features, labels, steps, 0.1)
         assert probs.shape == (7, 2) and torch.allclose(probs.sum(1), torch.ones(7))
+        losses.append(nn.functional.cross_entropy(heads[-1](features["train"]),
+                                                  torch.as_tensor(labels["train"])).item())
     assert not torch.equal(heads[0].weight, heads[1].weight)
+    assert losses[1] < losses[0]  # the 29 further steps trained on the train part
