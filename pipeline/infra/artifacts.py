@@ -16,6 +16,7 @@ import json
 import os
 import signal
 import tempfile
+import threading
 from pathlib import Path
 
 import torch
@@ -37,12 +38,19 @@ class ArtifactError(RuntimeError):
 def save_bytes_with(write, path: Path) -> None:
     """write(stream) into a temporary file, then move it to path. Ctrl-C waits until the file
     is in place: an interrupt inside torch.save's zip writer would surface as its RuntimeError,
-    not as the interrupt."""
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    not as the interrupt. The wait is a Python handler, not a blocked signal: the kernel may
+    hand SIGINT to any of torch's threads, and Python runs its handlers on the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        _save_bytes_with(write, path)  # only the main thread may set handlers (or get SIGINT)
+        return
+    interrupts = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: interrupts.append(number))
     try:
         _save_bytes_with(write, path)
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        signal.signal(signal.SIGINT, previous)
+    if interrupts:
+        signal.raise_signal(signal.SIGINT)
 
 
 def _save_bytes_with(write, path: Path) -> None:
@@ -57,7 +65,7 @@ def _save_bytes_with(write, path: Path) -> None:
         os.chmod(temporary, 0o644)  # mkstemp makes it private; artifacts are ordinary files
         os.replace(temporary, path)
     except BaseException as err:
-        os.unlink(temporary)
+        Path(temporary).unlink(missing_ok=True)
         if isinstance(err, OSError):  # a full disk, a file size limit, a read-only folder
             raise ArtifactError(f"cannot write {path} ({err.strerror or err}); "
                                 f"the previous {path.name}, if any, is unchanged") from None

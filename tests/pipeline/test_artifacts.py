@@ -1,4 +1,7 @@
 import os
+import signal
+import threading
+import time
 
 import pytest
 import torch
@@ -9,6 +12,7 @@ from pipeline.infra.artifacts import (
     load_json,
     load_torch,
     reusable,
+    save_bytes_with,
     save_json,
     save_torch,
     seal,
@@ -52,6 +56,27 @@ def test_a_failed_write_keeps_the_old_file(tmp_path):
         save_json({"bad": object()}, path)
     assert load_json(path, "prepare") == {"ok": 1}
     assert [p.name for p in tmp_path.iterdir()] == ["prepared.json"]
+
+
+@pytest.mark.parametrize("receiver", ["main thread", "another thread"])
+def test_ctrl_c_while_writing_lands_after_the_file_is_in_place(tmp_path, receiver):
+    """The kernel hands a process's SIGINT to any thread; torch runs several."""
+    path = tmp_path / "checkpoint.json"
+
+    def write_interrupted(stream):
+        if receiver == "main thread":
+            signal.raise_signal(signal.SIGINT)
+        else:
+            worker = threading.Thread(target=time.sleep, args=(0.5,))
+            worker.start()
+            signal.pthread_kill(worker.ident, signal.SIGINT)
+            worker.join()
+        stream.write(b"{}")
+
+    with pytest.raises(KeyboardInterrupt):
+        save_bytes_with(write_interrupted, path)
+    assert [p.name for p in tmp_path.iterdir()] == ["checkpoint.json"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_mismatched_config_names_both(tmp_path):
