@@ -5,11 +5,12 @@ reconstruction error is lowest becomes one node, until a single node is left (n 
 Composition and reconstruction are BinaryTreeRAE's (models/binary_tree_rae.py).
 
 Every merge also feeds p to a softmax over the sentence label; the node objective is
-alpha * E_rec + (1 - alpha) * cross-entropy. `forward` builds the trees of a padded batch at
-once: it scores every adjacent pair of every sentence in one matrix product (without
-gradients); then each step takes the argmin per sentence, recomputes just the chosen parents
-with gradients, shifts the node lists and rescores only the two pairs beside each new parent.
-`reference_tree` does one sentence with Python lists, for tests.
+alpha * E_rec + (1 - alpha) * cross-entropy. `forward` works in two passes over a padded batch:
+`_search` finds the trees without gradients (every adjacent pair scored once, then after each
+merge only the two pairs beside the new node), and `_compose` builds the nodes again with
+gradients, level by level as the parse-tree RAE does, so autograd records a few batched
+operations per tree level instead of many per merge. `reference_tree` does one sentence with
+Python lists, for tests.
 """
 
 from __future__ import annotations
@@ -35,74 +36,144 @@ class GreedyTrees:
     words: torch.Tensor  # (B, T) bool: a real word, not padding
 
 
+@dataclass
+class _Merges:
+    """The trees `_search` found. Node ids: word i is i, the parent made at step s is T + s."""
+
+    position: torch.Tensor  # (B, T-1) index of the left child in the node list at each step
+    children: torch.Tensor  # (B, T-1, 2) node ids of the two children
+    words: torch.Tensor  # (B, T-1, 2) words under each child
+    level: torch.Tensor  # (B, T-1) height of the new node (words are 0); 0 where no merge
+
+
+@dataclass
+class _Slots:
+    """`_search`'s state for a batch, (B, T+1) per slot: slot T is a sink that finished rows
+    and missing neighbours write to, so every step runs on the whole batch."""
+
+    nodes: torch.Tensor  # (B, T+1, d) the node whose first word is the slot's
+    words: torch.Tensor  # words under it
+    node_id: torch.Tensor  # its node id (see _Merges)
+    height: torch.Tensor  # its height
+    live: torch.Tensor  # bool: it has not been merged into a node on its left
+    after: torch.Tensor  # the next live slot; T past the last
+    before: torch.Tensor  # the previous live slot; T before the first
+    scores: torch.Tensor  # reconstruction error of merging (slot, after[slot])
+    candidates: torch.Tensor  # (B, T+1, d) the parent that merge would make
+
+    @staticmethod
+    def start(leaves: torch.Tensor, slots: torch.Tensor) -> _Slots:
+        """Every word its own node, no pair scored yet; slots = 0..T."""
+        batch, steps = leaves.shape[:2]
+
+        def per_row(values):
+            return values.repeat(batch, 1)
+
+        return _Slots(nodes=torch.cat([leaves, leaves[:, :1]], 1),
+                      words=leaves.new_ones(batch, steps + 1), node_id=per_row(slots),
+                      height=per_row(torch.zeros_like(slots)), live=per_row(slots < steps),
+                      after=per_row((slots + 1).clamp(max=steps)),
+                      before=per_row(torch.where(slots > 0, slots - 1, steps)),
+                      scores=leaves.new_full((batch, steps + 1), float("inf")),
+                      candidates=torch.zeros_like(leaves[:, :1]).repeat(1, steps + 1, 1))
+
+
 class GreedyRAE(BinaryTreeRAE):
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor, rescore_all: bool = False
                 ) -> GreedyTrees:
         """ids (B, T), lengths (B,) -> the greedy trees of the batch (see GreedyTrees).
-
-        A merge changes only the two pairs beside the new parent, so each step rescores just
-        those (2 per sentence) and keeps the other pairs' scores; rescore_all=True rescores
-        every pair at every step instead (the plain algorithm: the same trees, T times the
-        scoring work; kept for the equality test and `make bench`)."""
-        batch, steps = ids.shape
+        rescore_all=True rescores every pair at every merge (the plain search: the same trees,
+        T times the scoring work; kept for the equality test and `make bench`)."""
         leaves = self.leaves(ids)  # (B, T, d)
-        nodes, counts = leaves, torch.ones(batch, steps, device=ids.device)
+        merges = self._search(leaves.detach(), lengths, rescore_all)
+        parents, reconstruction = self._compose(leaves, merges)
+        batch, steps = ids.shape
+        active = merges.level > 0
         rows = torch.arange(batch, device=ids.device)
-        scores = self._pair_scores(nodes, counts) if steps > 1 else None
-        merges, parents, errors, actives = [], [], [], []
+        top = leaves[:, 0] if steps == 1 else torch.where(
+            (lengths > 1)[:, None], parents[rows, (lengths - 2).clamp(min=0)], leaves[:, 0])
+        words = torch.arange(steps, device=ids.device)[None, :] < lengths[:, None]
+        total = (leaves * words.unsqueeze(-1)).sum(1) + (parents * active.unsqueeze(-1)).sum(1)
+        return GreedyTrees(merges.position, parents, active, reconstruction * active, top,
+                           total / (2 * lengths - 1).unsqueeze(-1), leaves, words)
+
+    @torch.no_grad()
+    def _search(self, leaves: torch.Tensor, lengths: torch.Tensor, rescore_all: bool
+                ) -> _Merges:
+        """The greedy merges of each row. Nothing shifts as nodes merge: slot i holds the node
+        whose first word is i, `after` links each live slot to the next, and slot i keeps the
+        score and candidate parent of the pair (i, after[i]) until one of its nodes changes."""
+        batch, steps, _ = leaves.shape
+        inf, rows = float("inf"), torch.arange(batch, device=leaves.device)
+        slots = torch.arange(steps + 1, device=leaves.device)  # the last one is the sink
+        sink = slots[-1:].expand(batch)
+        state = _Slots.start(leaves, slots)
+        records = []
         for step in range(steps - 1):
-            size = steps - step  # nodes per row now; row b holds lengths[b] - step real ones
-            active = lengths - step > 1  # (B,)
-            pair = torch.arange(size - 1, device=ids.device)
-            if rescore_all:
-                scores = self._pair_scores(nodes, counts)
-            with torch.no_grad():  # only the winner needs gradients
-                open_pairs = pair[None, :] < (lengths - step - 1)[:, None]
-                k = scores.masked_fill(~open_pairs, float("inf")).argmin(1) * active  # (B,)
-            left, right = nodes[rows, k], nodes[rows, k + 1]
-            left_count, right_count = counts[rows, k], counts[rows, k + 1]
-            parent = self.parent(left, right)
-            errors.append(self.reconstruction_error(left, right, left_count, right_count, parent))
-            merges.append(k)
-            parents.append(parent)
-            actives.append(active)
-            # New node list: positions < k unchanged, k the parent, > k shifted left by one.
-            source = pair + (pair[None, :] > k[:, None])  # (B, size-1)
-            shifted = nodes.gather(1, source.unsqueeze(-1).expand(-1, -1, nodes.shape[-1]))
-            is_parent = (pair[None, :] == k[:, None]).unsqueeze(-1)
-            shifted = torch.where(is_parent, parent.unsqueeze(1), shifted)
-            shifted_counts = counts.gather(1, source)
-            shifted_counts = torch.where(is_parent.squeeze(-1),
-                                         (left_count + right_count).unsqueeze(1), shifted_counts)
-            keep = active[:, None]
-            nodes = torch.where(keep.unsqueeze(-1), shifted, nodes[:, :-1])
-            counts = torch.where(keep, shifted_counts, counts[:, :-1])
-            if size > 2 and not rescore_all:
-                scores = self._rescore_beside(scores, nodes, counts, k)
-        return self._collect(leaves, lengths, merges, parents, errors, actives, nodes[:, 0])
+            active = lengths - step > 1
+            if step == 0 or rescore_all:
+                self._score_pairs(state, rows[:, None], slots[None, :-1], lengths)
+            i = torch.where(active, state.scores[:, :-1].argmin(1), sink)
+            j = state.after[rows, i]  # the right child's slot, dead from now on
+            pair = torch.stack([i, j], 1)
+            words = state.words[rows[:, None], pair]
+            level = state.height[rows[:, None], pair].amax(1) + 1
+            records.append(((state.live & (slots < i[:, None])).sum(1),
+                            state.node_id[rows[:, None], pair], words, level * active))
+            state.nodes[rows, i] = state.candidates[rows, i]
+            state.words[rows, i] = torch.where(active, words.sum(1), 1.0)
+            state.node_id[rows, i], state.height[rows, i] = steps + step, level
+            state.live[rows, j], state.scores[rows, j] = False, inf
+            following = state.after[rows, j]
+            state.after[rows, i], state.before[rows, following] = following, i
+            if not rescore_all:  # the two pairs that now hold the new node
+                self._score_pairs(state, rows[:, None], torch.stack(
+                    [state.before[rows, i], i], 1), lengths)
+        if not records:  # only one-word sentences
+            none = lengths.new_zeros(batch, 0)
+            return _Merges(none, none[..., None].repeat(1, 1, 2),
+                           leaves.new_zeros(batch, 0, 2), none)
+        position, children, words, level = (torch.stack(r, 1) for r in zip(*records, strict=True))
+        merged = (level > 0)[..., None]
+        return _Merges(position * merged[..., 0], children * merged,
+                       torch.where(merged, words, 1.0), level)  # 1 word: no 0/0 in padding
 
-    @torch.no_grad()
-    def _pair_scores(self, nodes: torch.Tensor, counts: torch.Tensor) -> torch.Tensor:
-        """Reconstruction error of merging each adjacent pair: (B, size) -> (B, size-1)."""
-        left, right = nodes[:, :-1].detach(), nodes[:, 1:].detach()
-        return self.reconstruction_error(left, right, counts[:, :-1], counts[:, 1:],
-                                         self.parent(left, right))
+    def _score_pairs(self, state: _Slots, rows: torch.Tensor, slots: torch.Tensor,
+                     lengths: torch.Tensor) -> None:
+        """Score the pairs (slot, after[slot]) of rows (broadcast against slots) and keep their
+        candidate parents; a pair that does not exist (a dead slot or the sink, or no right
+        neighbour) scores inf."""
+        right = state.after[rows, slots]
+        left_nodes, right_nodes = state.nodes[rows, slots], state.nodes[rows, right]
+        parent = self.parent(left_nodes, right_nodes)
+        error = self.reconstruction_error(left_nodes, right_nodes, state.words[rows, slots],
+                                          state.words[rows, right], parent)
+        exists = state.live[rows, slots] & (right < lengths[rows])
+        state.scores[rows, slots] = error.masked_fill(~exists, float("inf"))
+        state.candidates[rows, slots] = parent
 
-    @torch.no_grad()
-    def _rescore_beside(self, scores: torch.Tensor, nodes: torch.Tensor, counts: torch.Tensor,
-                        k: torch.Tensor) -> torch.Tensor:
-        """Pair scores of the new node list after merging at k: new pair i is old pair i left
-        of the parent and old pair i + 1 right of it; the two pairs that hold the parent
-        (k - 1 and k) are scored afresh. (A finished row's pairs are all masked: its scores
-        need not be right.)"""
-        pair = torch.arange(nodes.shape[1] - 1, device=nodes.device)
-        kept = scores.gather(1, pair + (pair[None, :] > k[:, None]))
-        beside = torch.stack([k - 1, k], 1).clamp(0, nodes.shape[1] - 2)  # (B, 2)
-        rows = torch.arange(nodes.shape[0], device=nodes.device)[:, None]
-        left, right = nodes[rows, beside].detach(), nodes[rows, beside + 1].detach()
-        fresh = self.reconstruction_error(left, right, counts[rows, beside],
-                                          counts[rows, beside + 1], self.parent(left, right))
-        return kept.scatter(1, beside, fresh)
+    def _compose(self, leaves: torch.Tensor, merges: _Merges
+                 ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The parents (B, T-1, d) and their reconstruction errors (B, T-1), with gradients:
+        every node of one height across the batch is composed at once, its children looked up
+        in a table of the nodes made so far."""
+        batch, steps, dim = leaves.shape
+        table = leaves.reshape(batch * steps, dim)
+        row_of = torch.arange(batch * steps, device=leaves.device).view(batch, steps)
+        row_of = torch.cat([row_of, row_of.new_zeros(batch, steps - 1)], 1)
+        sentence = torch.arange(batch, device=leaves.device)[:, None].expand(-1, steps - 1)
+        tallest = int(merges.level.max()) if merges.level.numel() else 0
+        for height in range(1, tallest + 1):
+            b, s = (merges.level == height).nonzero(as_tuple=True)
+            children = row_of[b[:, None], merges.children[b, s]]  # (N, 2) table rows
+            parents = self.parent(table[children[:, 0]], table[children[:, 1]])
+            row_of[b, steps + s] = len(table) + torch.arange(len(b), device=leaves.device)
+            table = torch.cat([table, parents])
+        children = row_of[sentence[..., None], merges.children]  # (B, T-1, 2)
+        parents = table[row_of[:, steps:]]
+        left, right = table[children[..., 0]], table[children[..., 1]]
+        return parents, self.reconstruction_error(left, right, merges.words[..., 0],
+                                                  merges.words[..., 1], parents)
 
     @torch.no_grad()
     def sentence_tree(self, ids: list[int]) -> tuple[list[tuple[int, int]], list[int]]:
@@ -112,22 +183,6 @@ class GreedyRAE(BinaryTreeRAE):
         trees = self(torch.tensor([ids], device=device), torch.tensor([len(ids)], device=device))
         return (merge_children(len(ids), trees.merges[0].tolist()),
                 self.node_classifier(trees.parents[0]).argmax(-1).tolist())
-
-    def _collect(self, leaves, lengths, merges, parents, errors, actives, top) -> GreedyTrees:
-        batch, steps, dim = leaves.shape
-        if steps == 1:  # only one-word sentences: no merges at all
-            empty = leaves.new_zeros(batch, 0)
-            merges_t, parents_t = empty.long(), leaves.new_zeros(batch, 0, dim)
-            errors_t, actives_t = empty, empty.bool()
-        else:
-            merges_t, parents_t = torch.stack(merges, 1), torch.stack(parents, 1)
-            errors_t, actives_t = torch.stack(errors, 1), torch.stack(actives, 1)
-        word_mask = torch.arange(steps, device=leaves.device)[None, :] < lengths[:, None]
-        total = ((leaves * word_mask.unsqueeze(-1)).sum(1)
-                 + (parents_t * actives_t.unsqueeze(-1)).sum(1))
-        mean = total / (2 * lengths - 1).unsqueeze(-1)
-        return GreedyTrees(merges_t, parents_t, actives_t, errors_t * actives_t, top, mean,
-                           leaves, word_mask)
 
 
 def reference_tree(model: GreedyRAE, ids: list[int]

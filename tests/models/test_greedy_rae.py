@@ -73,6 +73,11 @@ def test_batched_node_loss_equals_the_reference(normalise_leaves, word_weight):
     expected = sum(reference_node_loss(model, s, int(y), 0.3, word_weight) * (len(s) - 1)
                    for s, y in zip(sentences, labels, strict=True)) / merges
     assert torch.allclose(batched, expected)
+    # The level-by-level composition carries the same gradients as the recursive reference.
+    batched_grads = torch.autograd.grad(batched, list(model.parameters()))
+    expected_grads = torch.autograd.grad(expected, list(model.parameters()))
+    for got, want in zip(batched_grads, expected_grads, strict=True):
+        assert torch.allclose(got, want)
     for b, sentence in enumerate(sentences):  # raw leaves build the reference's trees too
         assert trees.merges[b, : len(sentence) - 1].tolist() == reference_tree(model, sentence)[0]
 
