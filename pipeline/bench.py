@@ -31,6 +31,7 @@ from pipeline.infra.artifacts import save_json
 from pipeline.infra.options import Run, add_common
 from pipeline.infra.provenance import provenance
 from training.greedy import node_loss, reference_node_loss
+from training.optimizer import adam
 from training.parse_tree import reference_tree_loss, tree_loss
 from training.rae_pretrain import mean_token_error
 
@@ -89,7 +90,7 @@ def batched_tokens_per_second(model: WordRAE, sentences: list[list[int]], batch_
         ids, lengths = pad([sentences[j] for j in batch])
         return mean_token_error(model, ids.to(device), lengths.to(device)), int(lengths.sum())
 
-    optimizer = torch.optim.Adam(model.rae.parameters(), lr=1e-3)
+    optimizer = adam(model.rae.parameters(), 1e-3)
     return _throughput(_length_batches(sentences, batch_size), step, optimizer, device)
 
 
@@ -114,7 +115,7 @@ def greedy_sentences_per_second(model: GreedyRAE, sentences: list[list[int]], ba
         return node_loss(model, trees, labels[torch.as_tensor(batch, device=device)], alpha), \
             len(batch)
 
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    optimizer = adam(model.parameters(), 1e-3)
     return _throughput(_length_batches(sentences, batch_size), step, optimizer, device)
 
 
@@ -123,7 +124,7 @@ def greedy_reference_sentences_per_second(model: GreedyRAE, sentences: list[list
     def step(i):
         return reference_node_loss(model, sentences[i], i % 2, alpha), 1
 
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    optimizer = adam(model.parameters(), 1e-3)
     return _throughput(list(range(len(sentences))), step, optimizer, device)
 
 
@@ -133,7 +134,7 @@ def tree_sentences_per_second(model: ParseTreeRAE, trees: list[LabelledTree[int]
         return tree_loss(model, TreeBatch.build([trees[j] for j in batch], device), alpha), \
             len(batch)
 
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    optimizer = adam(model.parameters(), 1e-3)
     batches = _length_batches([tree.leaves for tree in trees], batch_size)
     return _throughput(batches, step, optimizer, device)
 
@@ -143,7 +144,7 @@ def tree_reference_sentences_per_second(model: ParseTreeRAE, trees: list[Labelle
     def step(tree):
         return reference_tree_loss(model, tree, alpha), 1
 
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    optimizer = adam(model.parameters(), 1e-3)
     return _throughput(trees, step, optimizer, device)
 
 

@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from training.early_stopping import Curve, EarlyStopping
+from training.optimizer import adam
 
 
 def _accuracy(logits: torch.Tensor, labels: torch.Tensor) -> float:
@@ -20,7 +21,7 @@ def fit_head(head: nn.Linear, train_features: torch.Tensor, train_labels: torch.
              dev: tuple[torch.Tensor, torch.Tensor] | None = None, patience: int = 1) -> Curve:
     """Full-batch training of the head, early-stopped on dev = (features, labels) accuracy;
     without dev (a refit on train + dev) all `epochs` steps run."""
-    optimizer = torch.optim.Adam(head.parameters(), lr=lr)
+    optimizer = adam(head.parameters(), lr)
     stopper = EarlyStopping(patience) if dev is not None else None
     for _ in range(epochs):
         loss = F.cross_entropy(head(train_features), train_labels)

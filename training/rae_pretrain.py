@@ -12,6 +12,7 @@ import torch
 from data.batching import length_batches, pad
 from models.word_rae import WordRAE
 from training.divergence import check_finite
+from training.optimizer import adam
 from training.progress import progress
 from training.resume import Checkpoint, TrainingLoop
 
@@ -27,7 +28,7 @@ def pretrain_rae(model: WordRAE, sentences: list[list[int]], epochs: int, batch_
     """Trains model.rae in place; -> mean reconstruction error per token, per epoch. With a
     checkpoint, a killed run picks up where it stopped."""
     model.embeddings.weight.requires_grad_(False)
-    optimizer = torch.optim.Adam(model.rae.parameters(), lr=lr)
+    optimizer = adam(model.rae.parameters(), lr)
     rng = np.random.default_rng(seed)
     lengths = [min(len(s), max_length) for s in sentences]
     loop = TrainingLoop(checkpoint or Checkpoint.in_memory(), "linear RAE", model.rae, optimizer,

@@ -7,6 +7,7 @@ import torch
 
 from models.skipgram import SkipGram
 from training.divergence import check_finite
+from training.optimizer import adam
 from training.progress import progress
 from training.resume import Checkpoint, TrainingLoop
 
@@ -45,7 +46,7 @@ def train_skipgram(sentences: list[list[int]], vocab_size: int, dim: int, window
     noise = torch.tensor(counts**0.75, dtype=torch.float, device=device)
     noise[:2] = 0  # never draw <pad> or <unk> as noise
     model = SkipGram(vocab_size, dim).to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    optimizer = adam(model.parameters(), lr)
     loop = TrainingLoop(checkpoint or Checkpoint.in_memory(), "skip-gram", model, optimizer, rng,
                         generator)
     for epoch in loop.epochs(epochs):

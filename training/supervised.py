@@ -14,6 +14,7 @@ from torch import nn
 from data.batching import length_batches
 from training.divergence import check_finite
 from training.early_stopping import Curve, EarlyStopping
+from training.optimizer import adam
 from training.progress import progress
 from training.resume import Checkpoint, TrainingLoop
 from training.schedule import Schedule
@@ -28,7 +29,7 @@ def train_supervised(model: nn.Module, lengths: list[int],
     best epoch's parameters are kept. Without dev_accuracy (a refit, which trains on dev too)
     every epoch of the schedule runs and the last is kept. With a checkpoint, a killed run
     picks up where it stopped."""
-    optimizer = torch.optim.Adam(model.parameters(), lr=schedule.lr)
+    optimizer = adam(model.parameters(), schedule.lr)
     stopper = EarlyStopping(schedule.patience) if dev_accuracy else None
     loop = TrainingLoop(checkpoint or Checkpoint.in_memory(), description, model, optimizer,
                         np.random.default_rng(seed), stopper=stopper)
