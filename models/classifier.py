@@ -10,17 +10,34 @@ from models.word_rae import WordRAE
 
 
 class RAEClassifier(nn.Module):
-    def __init__(self, encoder: WordRAE, classes: int = 2, dropout: float = 0.0):
+    """A softmax head on the linear RAE's final code h_n, or with mean_states on [h_n; mean of
+    h_1..h_n] (the greedy RAE's [root; mean of nodes], for a left-to-right RAE)."""
+
+    def __init__(self, encoder: WordRAE, classes: int = 2, dropout: float = 0.0,
+                 mean_states: bool = False):
         super().__init__()
         self.encoder = encoder
+        self.mean_states = mean_states
         self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(encoder.rae.config.hidden, classes)
+        self.head = nn.Linear(encoder.rae.config.hidden * (2 if mean_states else 1), classes)
+
+    def features(self, ids: torch.Tensor, lengths: torch.Tensor
+                 ) -> tuple[torch.Tensor, torch.Tensor]:
+        """-> (what the head reads (B, h or 2h), per-sentence reconstruction error (B,))."""
+        x = self.encoder.inputs(ids)
+        states, codes = self.encoder.rae.encode(x, lengths)
+        error = self.encoder.rae.reconstruction_error(x, states, lengths)
+        if not self.mean_states:
+            return codes, error
+        steps = torch.arange(ids.shape[1], device=ids.device)[None, :, None]
+        mean = (states * (steps < lengths[:, None, None])).sum(1) / lengths[:, None]
+        return torch.cat([codes, mean], -1), error
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor
                 ) -> tuple[torch.Tensor, torch.Tensor]:
         """-> (logits (B, classes), per-sentence reconstruction error (B,))."""
-        codes, error = self.encoder(ids, lengths)
-        return self.head(self.dropout(codes)), error
+        features, error = self.features(ids, lengths)
+        return self.head(self.dropout(features)), error
 
 
 class GreedyRAEClassifier(nn.Module):

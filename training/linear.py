@@ -8,7 +8,6 @@ import torch.nn.functional as F
 
 from data.batching import clipped_lengths, padded, padded_batches
 from models.classifier import RAEClassifier
-from models.word_rae import WordRAE
 from training.early_stopping import Curve
 from training.inference import predict_proba
 from training.resume import Checkpoint
@@ -17,14 +16,14 @@ from training.supervised import train_supervised
 
 
 @torch.no_grad()
-def encode_codes(encoder: WordRAE, sentences: list[list[int]], max_length: int,
-                 device: torch.device, batch_size: int = 512) -> torch.Tensor:
-    """Final codes h_n (N, h) in the order of `sentences`."""
-    encoder.eval()
-    codes = torch.empty(len(sentences), encoder.rae.config.hidden, device=device)
+def encode_features(model: RAEClassifier, sentences: list[list[int]], max_length: int,
+                    device: torch.device, batch_size: int = 512) -> torch.Tensor:
+    """What model's head reads (N, h or 2h), in the order of `sentences`."""
+    model.eval()
+    features = torch.empty(len(sentences), model.head.in_features, device=device)
     for batch, ids, lengths in padded_batches(sentences, batch_size, max_length, device):
-        codes[torch.as_tensor(batch, device=device)] = encoder(ids, lengths)[0]
-    return codes
+        features[torch.as_tensor(batch, device=device)] = model.features(ids, lengths)[0]
+    return features
 
 
 def fine_tune(model: RAEClassifier, train: tuple[list[list[int]], np.ndarray],

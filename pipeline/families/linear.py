@@ -19,13 +19,14 @@ from pipeline.families.family import Family, FoldInputs
 from pipeline.infra.config import Config
 from training.head import head_probabilities, refit_head_probabilities
 from training.inference import predict_proba
-from training.linear import encode_codes, fine_tune
+from training.linear import encode_features, fine_tune
 from training.supervised import best_alpha
 
 
 def build_model(config: Config, vocab_size: int, classes: int) -> RAEClassifier:
     encoder = WordRAE(vocab_size, config.embeddings.dim, config.rae.hidden)
-    return RAEClassifier(encoder, classes=classes, dropout=config.classify.dropout)
+    return RAEClassifier(encoder, classes=classes, dropout=config.classify.dropout,
+                         mean_states=config.classify.mean_states)
 
 
 def _pretrained(fold: FoldInputs) -> RAEClassifier:
@@ -38,8 +39,8 @@ def _frozen(fold: FoldInputs) -> dict:
     """With `refit`, a head trained on train + dev codes for the steps dev chose is tested."""
     start, c = time.perf_counter(), fold.config.classify
     model = _pretrained(fold)
-    codes = {part: encode_codes(model.encoder, sentences, fold.config.data.max_length,
-                                fold.device) for part, (sentences, _) in fold.parts.items()}
+    codes = {part: encode_features(model, sentences, fold.config.data.max_length, fold.device)
+             for part, (sentences, _) in fold.parts.items()}
     probs, curve = head_probabilities(model.head, codes, fold.labels(), c.head_epochs, c.head_lr,
                                       c.head_patience)
     if c.refit:  # the encoder is fixed: train + dev's codes are the ones just computed

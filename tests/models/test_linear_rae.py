@@ -1,7 +1,10 @@
 import torch
 from torch import nn
 
+from data.batching import pad
+from models.classifier import RAEClassifier
 from models.linear_rae import LinearRAE, LinearRAEConfig, reference_scan
+from models.word_rae import WordRAE
 
 
 def _model(d=3, h=4, seed=0) -> LinearRAE:
@@ -75,3 +78,19 @@ def test_unroll_of_hand_set_model():
     # ĥ_1 = [6, 7, 1, 1, 0.5, 0.5] gives x̂_1 = [6, 7]. Unroll returns them in sentence order.
     expected = torch.tensor([[[6.0, 7.0], [3.5, 4.5], [1.0, 2.0]]])
     assert torch.allclose(model.unroll(code, 3), expected)
+
+
+def test_mean_states_head_reads_the_code_and_the_mean_of_every_prefix_code():
+    torch.manual_seed(0)
+    encoder = WordRAE(vocab_size=12, embedding_dim=3, hidden=4).double()
+    model = RAEClassifier(encoder, mean_states=True).double().eval()
+    sentences = [[2, 3, 4, 5, 6], [7, 8], [9]]
+    features, error = model.features(*pad(sentences))
+    for b, sentence in enumerate(sentences):
+        x = encoder.inputs(torch.tensor(sentence))
+        prefix_codes = [reference_scan(encoder.rae, x[:i])[0] for i in range(1, len(x) + 1)]
+        code, expected_error = reference_scan(encoder.rae, x)
+        assert torch.allclose(features[b], torch.cat([code, torch.stack(prefix_codes).mean(0)]))
+        assert torch.allclose(error[b], expected_error)
+    plain = RAEClassifier(encoder).double()
+    assert plain.features(*pad(sentences))[0].shape == (3, 4)
