@@ -130,8 +130,8 @@ class ClassifyConfig(ScheduleSection):
     batch_size: int = _count(64, 100_000)
     alphas: list[float] = _alphas([0.1, 0.3])
     dropout: float = _dropout(0.3)
-    # The head reads h_n (false) or [h_n; mean of h_1..h_n] (true), for both rows.
-    mean_states: bool = field(default=False)
+    # The heads read [h_n; mean of h_1..h_n] (true, picked by dev: README) or h_n alone.
+    mean_states: bool = field(default=True)
     # A head on fixed features trains full-batch: many cheap steps.
     head_epochs: int = _count(3000, 1_000_000)
     head_lr: float = _above_zero(0.005, MAX_LR)
