@@ -254,7 +254,8 @@ def predict_model_with_a_negative_max_length(box):
         lambda m: m["config"]["data"].update(max_length=-5))), "fine")
 
 
-@case(r"model.pt: parameter head.weight has shape \(3, 16\), this model's is \(2, 16\)")
+# The tiny model's head reads [h_n; mean of states]: 2 x hidden 16.
+@case(r"model.pt: parameter head.weight has shape \(3, 16\), this model's is \(2, 32\)")
 def predict_model_with_a_wrong_shape(box):
     return box.stage("predict", "--model", str(box.model(
         lambda m: m["state"].update({"head.weight": torch.zeros(3, 16)}))), "fine")
