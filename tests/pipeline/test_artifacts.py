@@ -73,10 +73,16 @@ def test_ctrl_c_while_writing_lands_after_the_file_is_in_place(tmp_path, receive
             worker.join()
         stream.write(b"{}")
 
-    with pytest.raises(KeyboardInterrupt):
-        save_bytes_with(write_interrupted, path)
+    # Python's own Ctrl-C handler, even where this test runs as a background job, which starts
+    # with SIGINT ignored (and a write leaves an ignored SIGINT ignored).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            save_bytes_with(write_interrupted, path)
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert [p.name for p in tmp_path.iterdir()] == ["checkpoint.json"]
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_mismatched_config_names_both(tmp_path):
