@@ -2,9 +2,9 @@
 # the command line, e.g. `make eval PROTOCOL=cv10 SEED=1`.
 
 CONFIG   ?= configs/default.toml## TOML settings; unknown keys or bad values stop the run
-DATASET  ?= mr## mr, sst2 or sst5 (SST: its standard split, PROTOCOL=split)
-PROTOCOL ?= split## split (80/10/10) or cv10 (stratified 10-fold CV; MR only)
-MODEL    ?=## a family below, or all (empty: linear on MR, all on SST)
+DATASET  ?= mr## mr, subj, cr, mpqa, sst2 or sst5 (SST: its standard split only)
+PROTOCOL ?= split## split (80/10/10) or cv10 (stratified 10-fold CV; not on SST)
+MODEL    ?=## a family below, or all (empty: all on SST, else linear)
 SEED     ?= 0## seeds folds, initialisation and data order
 DEVICE   ?= auto## auto, cpu or cuda
 BUILD    ?= build## where artifacts go (git-ignored)
@@ -18,8 +18,8 @@ PY    ?= $(VENV)/bin/python
 SETUP ?= $(VENV)/.installed
 # The RAE families (pipeline/families/) and the data sets MODEL=all runs each on, one line a
 # family; tests/pipeline/test_families.py checks that these lines and the registry agree.
-FAMILY.linear        := mr sst2 sst5
-FAMILY.greedy        := mr sst2 sst5
+FAMILY.linear        := mr subj cr mpqa sst2 sst5
+FAMILY.greedy        := mr subj cr mpqa sst2 sst5
 FAMILY.greedy-random := mr
 FAMILY.tree          := sst2 sst5
 
@@ -29,7 +29,8 @@ FOLDERS  := $(shell $(PYTHON) -m pipeline.infra.paths '$(CONFIG)' '$(SEED)')
 RUN      := $(BUILD)/$(word 1,$(FOLDERS))
 PRETRAIN := $(BUILD)/$(word 2,$(FOLDERS))/pretrain.pt
 TASK     := $(DATASET)-$(PROTOCOL)
-LABELED  := $(BUILD)/data/$(if $(filter mr,$(DATASET)),mr,sst).json
+SST      := $(filter sst2 sst5,$(DATASET))
+LABELED  := $(BUILD)/data/$(if $(SST),sst,$(DATASET)).json
 UNLABELED := $(BUILD)/data/unlabeled.json
 # Artifacts record the digest of the code that computes them (pipeline/infra/provenance.py);
 # when it changes, make reruns the stages and they rebuild what that code made.
@@ -37,7 +38,7 @@ READING_CODE   := $(wildcard data/*.py)
 COMPUTING_CODE := $(wildcard data/*.py models/*.py training/*.py pipeline/families/*.py)
 FAMILY_NAMES := $(sort $(patsubst FAMILY.%,%,$(filter FAMILY.%,$(.VARIABLES))))
 ALL      := $(foreach f,$(FAMILY_NAMES),$(if $(filter $(DATASET),$(FAMILY.$(f))),$(f)))
-MODELS   := $(or $(MODEL),$(if $(filter mr,$(DATASET)),linear,all))
+MODELS   := $(or $(MODEL),$(if $(SST),all,linear))
 FAMILIES := $(if $(filter all,$(MODELS)),$(ALL),$(MODELS))
 CLASSIFY := $(foreach f,$(FAMILIES),$(RUN)/classify-$(f)-$(TASK).pt)
 REPORT   := $(REPORTS)/$(TASK)/accuracy.json
@@ -52,7 +53,8 @@ ARGS = --config $(CONFIG) --seed $(SEED) --device $(DEVICE) --build $(BUILD) --r
 STAGE = $(PY) -m pipeline
 
 .DEFAULT_GOAL := help
-.PHONY: help install prepare pretrain classify eval predict toy bench test test-fast clean FORCE
+.PHONY: help install prepare pretrain classify eval benchmark predict toy bench test test-fast \
+        clean FORCE
 
 help: ## list targets and variables
 	@echo "Targets:"
@@ -93,6 +95,19 @@ eval: $(REPORT) ## baselines, metrics and figures -> reports/DATASET-PROTOCOL/
 
 $(REPORT): $(CLASSIFY) $(REPORT_STALE)
 	$(STAGE) eval $(ARGS) --dataset $(DATASET) --protocol $(PROTOCOL) --model $(MODELS)
+
+# Every built-in task with its own protocol, every family that runs on it; stages already built
+# are reused, and a second run does no work.
+BENCHMARK := mr-cv10 subj-cv10 cr-cv10 mpqa-cv10 sst2-split sst5-split
+SUMMARY   := $(REPORTS)/summary.json
+
+benchmark: ## every built-in task, MODEL=all -> reports/summary.{json,md}
+	@$(foreach t,$(BENCHMARK),$(MAKE) --no-print-directory eval MODEL=all \
+	  DATASET=$(firstword $(subst -, ,$(t))) PROTOCOL=$(lastword $(subst -, ,$(t))) &&) true
+	@$(MAKE) --no-print-directory $(SUMMARY)
+
+$(SUMMARY): $(foreach t,$(BENCHMARK),$(REPORTS)/$(t)/accuracy.json)
+	$(STAGE) summary $(ARGS) --tasks $(BENCHMARK)
 
 # TEXT reaches predict through the environment, never through the shell or make's own
 # expansion: $(value TEXT) is the text as typed, whatever $, quotes or backticks it holds.

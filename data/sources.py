@@ -15,9 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DATA_DIR_VARIABLE = "RAE_DATA_DIR"
-MR_ENCODING = "cp1252"  # the original rt-polarity bytes; every byte decodes under cp1252
-MR_FILES = {1: "rt-polarity.pos", 0: "rt-polarity.neg"}
-MR_HUB_NAME = "cornell-movie-review-data/rotten_tomatoes"
 MOVIE_REVIEWS_ZIP = "movie_reviews/movie_reviews.zip"
 
 
@@ -32,11 +29,6 @@ class Sentences:
     texts: list[str]
     source: str
     dropped: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class LabeledText(Sentences):
-    labels: list[int] = field(default_factory=list)  # 0/1, one per sentence
 
 
 def data_dir() -> Path | None:
@@ -81,45 +73,6 @@ def read_file(path: Path) -> bytes:
         raise DataUnavailable(f"{path} cannot be read ({err.strerror or err})") from None
 
 
-def _mr_from_folder(folder: Path) -> LabeledText:
-    texts, labels, dropped = [], [], {}
-    for label, name in MR_FILES.items():
-        path = folder / name
-        if not path.is_file():
-            raise DataUnavailable(f"{path} is missing; {DATA_DIR_VARIABLE}/mr must hold "
-                                  f"{' and '.join(MR_FILES.values())}")
-        lines = read_lines(read_file(path), MR_ENCODING, dropped)
-        texts += lines
-        labels += [label] * len(lines)
-    return LabeledText(texts, f"{folder} ({MR_ENCODING})", dropped, labels)
-
-
-def _mr_from_hub() -> LabeledText:
-    require_network("huggingface.co", "MR")
-    import datasets
-
-    texts, labels = [], []
-    for split in datasets.load_dataset(MR_HUB_NAME).values():
-        texts += list(split["text"])
-        labels += list(split["label"])
-    return LabeledText(texts, f"huggingface:{MR_HUB_NAME}", labels=labels)
-
-
-def load_mr() -> LabeledText:
-    """MR (Pang & Lee 2005 sentence polarity v1.0): 5,331 positive and 5,331 negative snippets."""
-    root = data_dir()
-    mr = _mr_from_folder(root / "mr") if root else _mr_from_hub()
-    if not mr.texts:
-        raise DataUnavailable(f"MR from {mr.source} holds no sentences")
-    if len(set(mr.labels)) < 2:
-        raise DataUnavailable(f"MR from {mr.source} holds only one class; both files are needed")
-    # Repeated sentences are kept (MR itself repeats a few) but counted for the report.
-    repeats = len(mr.texts) - len(set(zip(mr.texts, mr.labels, strict=True)))
-    if repeats:
-        mr.dropped["repeated (kept)"] = repeats
-    return mr
-
-
 def _movie_reviews_zip() -> Path:
     root = data_dir()
     if root:
@@ -127,12 +80,17 @@ def _movie_reviews_zip() -> Path:
         if not path.is_file():
             raise DataUnavailable(f"{path} is missing ({DATA_DIR_VARIABLE}/{MOVIE_REVIEWS_ZIP})")
         return path
-    require_network("raw.githubusercontent.com", "the nltk movie_reviews corpus")
+    return nltk_corpus_zip("movie_reviews")
+
+
+def nltk_corpus_zip(package: str) -> Path:
+    """Download an nltk_data corpus (online only) and return its zip."""
+    require_network("raw.githubusercontent.com", f"the nltk {package} corpus")
     import nltk
 
-    if not nltk.download("movie_reviews", quiet=True, raise_on_error=True):
-        raise DataUnavailable(f"nltk.download('movie_reviews') failed; set {DATA_DIR_VARIABLE}")
-    return Path(nltk.data.find("corpora/movie_reviews.zip"))
+    if not nltk.download(package, quiet=True, raise_on_error=True):
+        raise DataUnavailable(f"nltk.download({package!r}) failed; set {DATA_DIR_VARIABLE}")
+    return Path(nltk.data.find(f"corpora/{package}.zip"))
 
 
 def load_movie_reviews() -> Sentences:

@@ -1,6 +1,7 @@
 """The classification tasks, built from a prepared corpus (build/data/<corpus>.json).
 
-mr: MR sentences, neg/pos, one 80/10/10 split or 10-fold CV (PROTOCOL=split or cv10).
+mr, subj, cr, mpqa: labelled sentences (data/line_sets.py), one 80/10/10 split or 10-fold CV
+(PROTOCOL=split or cv10); their class names come with the prepared corpus.
 sst2, sst5: SST's parse trees with the standard train/dev/test split (PROTOCOL=split only).
 sst2 drops sentences whose root is neutral and maps labels 0-1 -> neg, 3-4 -> pos; phrases
 keep their labels, neutral phrases becoming unlabelled (-1). sst5 keeps all five classes.
@@ -12,13 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from data.line_sets import LINE_SETS
 from data.splits import Fold, make_folds
 from data.trees import LabelledTree
 
-DATASETS = ("mr", "sst2", "sst5")
-CORPUS = {"mr": "mr", "sst2": "sst", "sst5": "sst"}  # the prepared corpus each task reads
-CLASS_NAMES = {"mr": ("neg", "pos"), "sst2": ("neg", "pos"),
-               "sst5": ("very neg", "neg", "neutral", "pos", "very pos")}
+SST_CLASS_NAMES = {"sst2": ("neg", "pos"),
+                   "sst5": ("very neg", "neg", "neutral", "pos", "very pos")}
+DATASETS = (*LINE_SETS, *SST_CLASS_NAMES)
+# the prepared corpus each task reads
+CORPUS = {**{name: name for name in LINE_SETS}, **dict.fromkeys(SST_CLASS_NAMES, "sst")}
 SST2_CLASS = np.array([0, 0, -1, 1, 1])  # SST label 0-4 -> sst2 class, -1: left out
 
 
@@ -52,8 +55,8 @@ class Task:
 
 
 def make_task(prepared: dict, dataset: str, protocol: str, seed: int) -> Task:
-    if dataset == "mr":
-        return Task(dataset, protocol, CLASS_NAMES[dataset], prepared["texts"],
+    if dataset not in SST_CLASS_NAMES:
+        return Task(dataset, protocol, tuple(prepared["class_names"]), prepared["texts"],
                     prepared["tokens"], np.asarray(prepared["labels"]),
                     make_folds(prepared["texts"], prepared["labels"], protocol, seed), prepared)
     if protocol != "split":
@@ -70,5 +73,5 @@ def make_task(prepared: dict, dataset: str, protocol: str, seed: int) -> Task:
     fold = Fold(*(np.flatnonzero(split == name) for name in ("train", "dev", "test")))
     trees = [LabelledTree(prepared["tokens"][i], [tuple(pair) for pair in prepared["children"][i]],
                           nodes[i].tolist()) for i in keep]
-    return Task(dataset, protocol, CLASS_NAMES[dataset], [prepared["texts"][i] for i in keep],
+    return Task(dataset, protocol, SST_CLASS_NAMES[dataset], [prepared["texts"][i] for i in keep],
                 [prepared["tokens"][i] for i in keep], roots[keep], [fold], prepared, trees)

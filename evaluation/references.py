@@ -1,8 +1,8 @@
 """Published results (not measured here), for the reports' reference rows.
 
 Copied from the project's reference sheet; every row carries its citation and is labelled
-"reported" wherever it is shown. MR rows are 10-fold cross-validation; SST rows are root
-accuracy on the standard test split, models trained on every labelled phrase.
+"reported" wherever it is shown. MR, SUBJ, CR and MPQA rows are 10-fold cross-validation; SST
+rows are root accuracy on the standard test split, models trained on every labelled phrase.
 """
 
 MR_REPORTED = [
@@ -29,8 +29,17 @@ _SST = [("NB", 0.410, 0.818, _SST_2013),
         ("RNTN", 0.457, 0.854, _SST_2013),
         ("Constituency Tree-LSTM (GloVe)", 0.510, 0.880, "Tai et al. 2015")]
 
+_KIM = "Kim 2014, Table 2"
+# (model, SUBJ, CR, MPQA, source); None: not reported
+_OTHER = [("NBSVM", 0.932, 0.818, 0.863, "Wang & Manning 2012 (via Kim 2014, Table 2)"),
+          ("CNN-rand (no pretrained vectors)", 0.896, 0.798, 0.834, _KIM),
+          ("Semi-supervised RAE", None, None, 0.864, "Socher et al. 2011 (via Kim 2014, Table 2)")]
+
 REPORTED = {
     "mr": MR_REPORTED,
+    **{name: [{"model": row[0], "accuracy": row[column], "source": row[4]}
+              for row in _OTHER if row[column] is not None]
+       for column, name in enumerate(("subj", "cr", "mpqa"), start=1)},
     "sst2": [{"model": m, "accuracy": binary, "source": src} for m, _, binary, src in _SST],
     "sst5": [{"model": m, "accuracy": fine, "source": src} for m, fine, _, src in _SST],
 }

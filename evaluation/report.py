@@ -43,16 +43,17 @@ def _unroll_lines(unroll: dict | None) -> list[str]:
     ]
 
 
-TITLES = {"mr": "MR sentence polarity", "sst2": "SST-2: binary sentiment, root level",
+TITLES = {"mr": "MR sentence polarity", "subj": "SUBJ: subjective or objective",
+          "cr": "CR: customer review polarity", "mpqa": "MPQA: opinion phrase polarity",
+          "sst2": "SST-2: binary sentiment, root level",
           "sst5": "SST-5: fine-grained sentiment, root level"}
 PROTOCOLS = {
-    ("mr", "split"): "one stratified 80/10/10 train/dev/test split",
-    ("mr", "cv10"): "stratified 10-fold cross-validation (dev carved from each training part)",
-    ("sst2", "split"): "SST's standard train/dev/test split without neutral sentences",
-    ("sst5", "split"): "SST's standard train/dev/test split",
+    "split": "one stratified 80/10/10 train/dev/test split",
+    "cv10": "stratified 10-fold cross-validation (dev carved from each training part)",
 }
-REFERENCE_PROTOCOLS = {"mr": "10-fold CV", "sst2": "SST test split, root",
-                       "sst5": "SST test split, root"}
+SST_PROTOCOLS = {"sst2": "SST's standard train/dev/test split without neutral sentences",
+                 "sst5": "SST's standard train/dev/test split"}
+REFERENCE_PROTOCOLS = {"sst2": "SST test split, root", "sst5": "SST test split, root"}
 PHRASES = ("all phrases: every labelled node of the test trees (words included). Models that "
            "follow the trees predict each node with their node softmax; the baselines and the "
            "other saved models classify each phrase's words as a text of its own; rows whose "
@@ -63,9 +64,9 @@ def _intro(report: dict) -> list[str]:
     dataset, data = report["dataset"], report["data"]
     phrases = any(row.get("all_phrases") is not None for row in report["results"])
     return [
-        f"# {TITLES[dataset]}: {report['protocol']}",
+        f"# {TITLES.get(dataset, dataset)}: {report['protocol']}",
         "",
-        f"Measured by this project: {PROTOCOLS[dataset, report['protocol']]}, "
+        f"Measured by this project: {SST_PROTOCOLS.get(dataset, PROTOCOLS[report['protocol']])}, "
         f"seed {report['seed']}, {data['sentences']} sentences from {data['source']} "
         f"(odd lines: {_skipped(data['skipped_lines'])}; {_percent(data['oov_token_rate'])}% of "
         "tokens outside the pretraining vocabulary). "
@@ -110,7 +111,7 @@ def _measured(report: dict) -> list[str]:
         *_fusion_lines(report.get("fusion")),
         "",
         f"## Reported in the literature (not measured here; "
-        f"{REFERENCE_PROTOCOLS[report['dataset']]})",
+        f"{REFERENCE_PROTOCOLS.get(report['dataset'], '10-fold CV')})",
         "",
         "| model | accuracy % | source |",
         "| --- | --- | --- |",

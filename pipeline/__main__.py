@@ -19,6 +19,7 @@ STAGES = {
     "pretrain": "skip-gram word vectors, then the linear RAE, on unlabeled reviews",
     "classify": "fit one RAE family's classifiers on a task, fold by fold",
     "eval": "baselines, metrics and figures -> reports/<task>/",
+    "summary": "every task's report in one table -> reports/summary.{json,md}",
     "predict": "classify sentences with a trained model",
     "bench": "batched against per-sentence training speed",
     "toy": "the one-hot toy experiment",

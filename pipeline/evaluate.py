@@ -182,7 +182,7 @@ def _measure(run: Run, inputs: Inputs) -> tuple[dict, list[dict]]:
         "seed": run.seed,
         "results": results,
         "families": {f.name: f.about for f in inputs.families},
-        "references": [{**r, "reported": True} for r in REPORTED[task.dataset]],
+        "references": [{**r, "reported": True} for r in REPORTED.get(task.dataset, [])],
         "chosen_alpha": _per_fold(rows, "alpha"),
         "dev_accuracy": _per_fold(rows, "dev_accuracy"),
         # Rows whose tested model was trained again on train + dev (config `refit`).

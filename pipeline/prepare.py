@@ -1,4 +1,5 @@
-"""Read and tokenise the corpora: MR, the unlabeled movie reviews, SST (build/data/*.json)."""
+"""Read and tokenise the corpora: MR, SUBJ, CR, MPQA, the unlabeled movie reviews, SST
+(build/data/*.json)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import hashlib
 import json
 import sys
 import time
+from functools import partial
 
-from data.sources import Sentences, load_movie_reviews, load_mr
+from data.line_sets import LINE_SETS, load_line_set
+from data.sources import Sentences, load_movie_reviews
 from data.sst import SPLITS, load_sst
 from data.tokenize import tokenize
 from pipeline.infra.artifacts import save_json, seal
@@ -35,10 +38,11 @@ def _tokenised(corpus: Sentences, name: str) -> dict:
             "tokens": [tokenize(t) for t in corpus.texts]}
 
 
-def _mr() -> dict:
-    mr = load_mr()
-    return {**_tokenised(mr, "MR"), "labels": mr.labels,
-            "fingerprint": fingerprint(mr.texts, mr.labels)}
+def _labelled(name: str) -> dict:
+    loaded = load_line_set(name)
+    return {**_tokenised(loaded, LINE_SETS[name].title), "labels": loaded.labels,
+            "class_names": list(loaded.class_names),
+            "fingerprint": fingerprint(loaded.texts, loaded.labels)}
 
 
 def _unlabeled() -> dict:
@@ -63,7 +67,8 @@ def _sst() -> dict:
     return prepared
 
 
-CORPORA = {"mr": _mr, "unlabeled": _unlabeled, "sst": _sst}
+CORPORA = {**{name: partial(_labelled, name) for name in LINE_SETS},
+           "unlabeled": _unlabeled, "sst": _sst}
 
 
 def main(args: argparse.Namespace) -> None:

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from data.line_sets import LINE_SETS
+
 MR_LINES = 150  # per class
+LINE_SET_LINES = 60  # per class, SUBJ, CR and MPQA
 REVIEWS = 30  # per class
 SST_TREES = {"train": 200, "dev": 60, "test": 60}
 
@@ -35,6 +38,11 @@ def data_slice(tmp_path_factory) -> Path:
     for name in ("rt-polarity.pos", "rt-polarity.neg"):
         lines = (source / "mr" / name).read_bytes().split(b"\n")[:MR_LINES]
         (target / "mr" / name).write_bytes(b"\n".join(lines) + b"\n")
+    for name in ("subj", "cr", "mpqa"):
+        (target / name).mkdir()
+        for file in LINE_SETS[name].files.values():
+            lines = (source / name / file).read_bytes().split(b"\n")[:LINE_SET_LINES]
+            (target / name / file).write_bytes(b"\n".join(lines) + b"\n")
     (target / "movie_reviews").mkdir()
     with zipfile.ZipFile(source / "movie_reviews" / "movie_reviews.zip") as original, \
             zipfile.ZipFile(target / "movie_reviews" / "movie_reviews.zip", "w") as sliced:

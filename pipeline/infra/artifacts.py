@@ -151,15 +151,19 @@ def load_torch(path: str | Path, make_target: str) -> dict:
     return unseal(loaded, path, make_target)
 
 
-def load_json(path: str | Path, make_target: str) -> dict:
-    """A sealed JSON artifact's content (see unseal)."""
+def read_json(path: str | Path, make_target: str):
+    """A JSON file that `make_target` writes, as written (reports are not sealed)."""
     path = _existing(path, make_target)
     try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as err:
         raise ArtifactError(f"{path} is damaged ({err})",
                             f"delete it and run `make {make_target}`") from None
-    return unseal(loaded, path, make_target)
+
+
+def load_json(path: str | Path, make_target: str) -> dict:
+    """A sealed JSON artifact's content (see unseal)."""
+    return unseal(read_json(path, make_target), path, make_target)
 
 
 def check_same(path: Path, what: str, found: str, expected: str, make_target: str) -> None:

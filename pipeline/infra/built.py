@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from data.splits import Fold
-from data.tasks import CORPUS, Task, make_task
+from data.tasks import CORPUS, SST_CLASS_NAMES, Task, make_task
 from models.word_rae import WordRAE
 from pipeline.infra.artifacts import ArtifactError, check_same, load_json, load_torch
 from pipeline.infra.config import PRETRAIN_SECTIONS
@@ -22,7 +22,10 @@ if TYPE_CHECKING:  # the families build on this module
 
 
 def load_task(run: Run, dataset: str, protocol: str) -> Task:
-    prepared = load_json(run.layout.data / f"{CORPUS[dataset]}.json", f"prepare DATASET={dataset}")
+    path, target = run.layout.data / f"{CORPUS[dataset]}.json", f"prepare DATASET={dataset}"
+    prepared = load_json(path, target)
+    expect(prepared, path, target, texts=list, tokens=list, labels=list, fingerprint=str,
+           **({} if dataset in SST_CLASS_NAMES else {"class_names": list}))
     return make_task(prepared, dataset, protocol, run.seed)
 
 

@@ -62,7 +62,7 @@ def add_common(parser: argparse.ArgumentParser, task: bool = False) -> None:
                              "resumes (default: %(default)s; 0: after every step)")
     if task:
         parser.add_argument("--dataset", choices=DATASETS, default="mr",
-                            help="mr, or SST's sst2 / sst5 (default: mr)")
+                            help="mr, subj, cr, mpqa, or SST's sst2 / sst5 (default: mr)")
         parser.add_argument(
             "--protocol", choices=PROTOCOLS, default="split",
             help="split: one 80/10/10 split; cv10: 10-fold CV (default: split)")

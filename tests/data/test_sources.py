@@ -1,10 +1,12 @@
 import socket
 import zipfile
+from functools import partial
 
 import pytest
 
 from data import sources
-from data.sources import DataUnavailable, load_movie_reviews, load_mr, read_lines
+from data.line_sets import LINE_SETS, load_line_set, load_mr
+from data.sources import DataUnavailable, load_movie_reviews, read_lines
 from data.sst import load_sst
 
 
@@ -38,6 +40,44 @@ def test_missing_or_one_class_mr_is_a_clear_error(tmp_path, monkeypatch):
         load_mr()
 
 
+@pytest.mark.parametrize("name", ["subj", "cr", "mpqa"])
+def test_every_line_set_reads_its_files_with_class_names(tmp_path, monkeypatch, name):
+    line_set = LINE_SETS[name]
+    (tmp_path / name).mkdir()
+    for class_name, file in line_set.files.items():
+        (tmp_path / name / file).write_bytes(f"one {class_name} line\n\n".encode())
+    monkeypatch.setenv("RAE_DATA_DIR", str(tmp_path))
+    loaded = load_line_set(name)
+    assert loaded.class_names == line_set.class_names and len(set(loaded.class_names)) == 2
+    assert [loaded.class_names[label] for label in loaded.labels] == list(line_set.files)
+    assert loaded.texts == [f"one {class_name} line" for class_name in line_set.files]
+    assert loaded.dropped == {"empty": 2}
+    (tmp_path / name / next(iter(line_set.files.values()))).unlink()
+    with pytest.raises(DataUnavailable, match=f"RAE_DATA_DIR/{name} must hold"):
+        load_line_set(name)
+
+
+def test_subj_reads_its_cp1252_bytes(tmp_path, monkeypatch):
+    (tmp_path / "subj").mkdir()
+    (tmp_path / "subj" / "quote.tok.gt9.5000").write_bytes(b"a \x93smart\x94 film \x85\n")
+    (tmp_path / "subj" / "plot.tok.gt9.5000").write_bytes(b"he goes home .\n")
+    monkeypatch.setenv("RAE_DATA_DIR", str(tmp_path))
+    subj = load_line_set("subj")
+    assert dict(zip(subj.texts, subj.labels, strict=True)) == {
+        "a \u201csmart\u201d film \u2026": 1, "he goes home .": 0}
+
+
+def test_sets_without_a_public_copy_stop_at_once_offline(monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("CR and MPQA have no public copy to probe for")
+
+    monkeypatch.delenv("RAE_DATA_DIR", raising=False)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    for name in ("cr", "mpqa"):
+        with pytest.raises(DataUnavailable, match="no public copy.*RAE_DATA_DIR"):
+            load_line_set(name)
+
+
 def test_movie_reviews_zip(tmp_path, monkeypatch):
     (tmp_path / "movie_reviews").mkdir()
     with zipfile.ZipFile(tmp_path / "movie_reviews" / "movie_reviews.zip", "w") as archive:
@@ -58,7 +98,8 @@ def test_offline_without_data_dir_fails_fast_naming_the_variable(monkeypatch):
 
     monkeypatch.delenv("RAE_DATA_DIR", raising=False)
     monkeypatch.setattr(socket, "create_connection", unreachable)
-    for load in (load_mr, load_movie_reviews, load_sst):
+    line_sets = [partial(load_line_set, name) for name in LINE_SETS]
+    for load in (*line_sets, load_movie_reviews, load_sst):
         with pytest.raises(DataUnavailable, match="RAE_DATA_DIR") as error:
             load()
         assert "\n" not in str(error.value)

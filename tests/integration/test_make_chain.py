@@ -62,6 +62,23 @@ def test_finished_stages_are_not_rerun(make, built, data_slice):
     assert before == {path: path.stat().st_mtime_ns for path in outputs}
 
 
+def test_benchmark_gathers_each_task_once(make, chain, data_slice):
+    tasks = ["subj-split", "cr-cv10"]  # the slices are small enough for one cv10
+    only = [f"BENCHMARK={' '.join(tasks)}"]
+    result = make("benchmark", workdir=chain, data=data_slice, extra=only)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((chain / "reports/summary.json").read_text())
+    assert list(summary["tasks"]) == tasks
+    for model in ("nbsvm-bi", "linear-rae-finetuned", "greedy-rae"):
+        assert set(summary["measured"][model]) == set(tasks)
+    assert summary["measured"]["greedy-rae"]["cr-cv10"]["folds"] == 10
+    assert summary["reported"]["NBSVM"]["tasks"] == {"subj-split": 0.932, "cr-cv10": 0.818}
+    report = json.loads((chain / "reports/subj-split/accuracy.json").read_text())
+    assert list(report["results"][0]["per_class"]) == ["objective", "subjective"]
+    again = make("benchmark", workdir=chain, data=data_slice, extra=only)
+    assert again.returncode == 0 and "pipeline" not in again.stdout
+
+
 def test_predict_prints_one_json_line_per_input(make, chain, data_slice):
     lines = "a gripping , funny film .\n\n!!!\nnot good at all ☹ 日本\n"
     result = make("predict", workdir=chain, data=data_slice, stdin=lines)

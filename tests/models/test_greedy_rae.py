@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from data.batching import pad
-from data.sources import load_mr
+from data.line_sets import load_mr
 from data.tokenize import tokenize
 from data.vocab import Vocabulary
 from models.binary_tree_rae import TreeRAEConfig
