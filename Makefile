@@ -2,8 +2,10 @@
 # the command line, e.g. `make eval PROTOCOL=cv10 SEED=1`.
 
 CONFIG   ?= configs/default.toml## TOML settings; unknown keys or bad values stop the run
-DATASET  ?= mr## mr, subj, cr, mpqa, sst2 or sst5 (SST: its standard split only)
+DATASET  ?= mr## mr, subj, cr, mpqa, sst2, sst5, or a .csv/.tsv/.jsonl file or folder
 PROTOCOL ?= split## split (80/10/10) or cv10 (stratified 10-fold CV; not on SST)
+TEXT_COLUMN  ?= text## a file DATASET's text column
+LABEL_COLUMN ?= label## a file DATASET's label column
 MODEL    ?=## a family below, or all (empty: all on SST, else linear)
 SEED     ?= 0## seeds folds, initialisation and data order
 DEVICE   ?= auto## auto, cpu or cuda
@@ -18,26 +20,33 @@ PY    ?= $(VENV)/bin/python
 SETUP ?= $(VENV)/.installed
 # The RAE families (pipeline/families/) and the data sets MODEL=all runs each on, one line a
 # family; tests/pipeline/test_families.py checks that these lines and the registry agree.
-FAMILY.linear        := mr subj cr mpqa sst2 sst5
-FAMILY.greedy        := mr subj cr mpqa sst2 sst5
+FAMILY.linear        := mr subj cr mpqa sst2 sst5 user
+FAMILY.greedy        := mr subj cr mpqa sst2 sst5 user
 FAMILY.greedy-random := mr
 FAMILY.tree          := sst2 sst5
 
 # The layout of pipeline/infra/paths.py, which names the run folders from the config's
-# content (so two configs never share one); it needs only the standard library.
-FOLDERS  := $(shell $(PYTHON) -m pipeline.infra.paths '$(CONFIG)' '$(SEED)')
+# content (so two configs never share one) and a user's data set from its path and content;
+# it needs only the standard library. DATASET reaches the stages through the environment and
+# this call single-quoted, so a path may hold spaces, quotes or $.
+export RAE_DATASET = $(value DATASET)
+FOLDERS  := $(shell $(PYTHON) -m pipeline.infra.paths '$(CONFIG)' '$(SEED)' \
+              '$(subst ','\'',$(value DATASET))' '$(TEXT_COLUMN)' '$(LABEL_COLUMN)')
 RUN      := $(BUILD)/$(word 1,$(FOLDERS))
 PRETRAIN := $(BUILD)/$(word 2,$(FOLDERS))/pretrain.pt
-TASK     := $(DATASET)-$(PROTOCOL)
-SST      := $(filter sst2 sst5,$(DATASET))
-LABELED  := $(BUILD)/data/$(if $(SST),sst,$(DATASET)).json
+# the data set's name in artifacts and reports, and its kind: the built-in name, or user
+DATANAME := $(word 3,$(FOLDERS))
+KIND     := $(word 4,$(FOLDERS))
+TASK     := $(DATANAME)-$(PROTOCOL)
+LABELED  := $(BUILD)/data/$(word 5,$(FOLDERS)).json
+SST      := $(filter sst2 sst5,$(KIND))
 UNLABELED := $(BUILD)/data/unlabeled.json
 # Artifacts record the digest of the code that computes them (pipeline/infra/provenance.py);
 # when it changes, make reruns the stages and they rebuild what that code made.
 READING_CODE   := $(wildcard data/*.py)
 COMPUTING_CODE := $(wildcard data/*.py models/*.py training/*.py pipeline/families/*.py)
 FAMILY_NAMES := $(sort $(patsubst FAMILY.%,%,$(filter FAMILY.%,$(.VARIABLES))))
-ALL      := $(foreach f,$(FAMILY_NAMES),$(if $(filter $(DATASET),$(FAMILY.$(f))),$(f)))
+ALL      := $(foreach f,$(FAMILY_NAMES),$(if $(filter $(KIND),$(FAMILY.$(f))),$(f)))
 MODELS   := $(or $(MODEL),$(if $(SST),all,linear))
 FAMILIES := $(if $(filter all,$(MODELS)),$(ALL),$(MODELS))
 CLASSIFY := $(foreach f,$(FAMILIES),$(RUN)/classify-$(f)-$(TASK).pt)
@@ -50,6 +59,8 @@ REPORT_STALE  := $(shell echo '$(notdir $(RUN)) $(MODELS)' | cmp -s - '$(REPORT_
 
 ARGS = --config $(CONFIG) --seed $(SEED) --device $(DEVICE) --build $(BUILD) --reports $(REPORTS) \
        --checkpoint-every $(CHECKPOINT)
+TASK_ARGS = --dataset "$$RAE_DATASET" --text-column '$(TEXT_COLUMN)' \
+            --label-column '$(LABEL_COLUMN)' --protocol $(PROTOCOL)
 STAGE = $(PY) -m pipeline
 
 .DEFAULT_GOAL := help
@@ -60,7 +71,7 @@ help: ## list targets and variables
 	@echo "Targets:"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 12
 	@echo "Variables (default):"
-	@grep -E '^[A-Z]+ +\?=.*## ' $(MAKEFILE_LIST) | sed -E 's/^([A-Z]+) +\?= *([^#]*)## /  \1=\2\t/' | expand -t 34
+	@grep -E '^[A-Z_]+ +\?=.*## ' $(MAKEFILE_LIST) | sed -E 's/^([A-Z_]+) +\?= *([^#]*)## /  \1=\2\t/' | expand -t 34
 	@echo "Families (MODEL=...; the data sets MODEL=all runs them on):"
 	@$(foreach f,$(sort $(FAMILY_NAMES)),printf '  %-16s%s\n' '$(f)' '$(FAMILY.$(f))';)
 
@@ -80,6 +91,14 @@ prepare: $(LABELED) $(UNLABELED) ## read and tokenise the DATASET and the unlabe
 $(BUILD)/data/%.json: $(SETUP) $(READING_CODE)
 	$(STAGE) prepare $(ARGS) --corpus $*
 
+# A user's data set: its name holds a fingerprint of its content, so an edited file is a new
+# target and is read again.
+ifeq ($(KIND),user)
+$(LABELED): $(SETUP) $(READING_CODE)
+	$(STAGE) prepare $(ARGS) --dataset "$$RAE_DATASET" --text-column '$(TEXT_COLUMN)' \
+	  --label-column '$(LABEL_COLUMN)'
+endif
+
 pretrain: $(PRETRAIN) ## train word vectors and the linear RAE on unlabeled text
 
 $(PRETRAIN): $(UNLABELED) $(COMPUTING_CODE)
@@ -89,12 +108,12 @@ classify: $(CLASSIFY) ## fit the MODEL's classifiers on the DATASET, fold by fol
 
 # One pattern rule makes both files of a family: per-fold predictions and the model predict uses.
 $(RUN)/classify-%-$(TASK).pt $(RUN)/model-%-$(TASK).pt: $(PRETRAIN) $(LABELED) $(COMPUTING_CODE)
-	$(STAGE) classify $(ARGS) --dataset $(DATASET) --protocol $(PROTOCOL) --model $*
+	$(STAGE) classify $(ARGS) $(TASK_ARGS) --model $*
 
 eval: $(REPORT) ## baselines, metrics and figures -> reports/DATASET-PROTOCOL/
 
 $(REPORT): $(CLASSIFY) $(REPORT_STALE)
-	$(STAGE) eval $(ARGS) --dataset $(DATASET) --protocol $(PROTOCOL) --model $(MODELS)
+	$(STAGE) eval $(ARGS) $(TASK_ARGS) --model $(MODELS)
 
 # Every built-in task with its own protocol, every family that runs on it; stages already built
 # are reused, and a second run does no work.
@@ -114,8 +133,7 @@ $(SUMMARY): $(foreach t,$(BENCHMARK),$(REPORTS)/$(t)/accuracy.json)
 unexport TEXT
 predict: export RAE_PREDICT_TEXT = $(value TEXT)
 predict: $(RUN)/model-linear-$(TASK).pt ## classify TEXT (or stdin lines) with the trained model
-	$(STAGE) predict $(ARGS) --dataset $(DATASET) --protocol $(PROTOCOL) \
-	  --text-variable RAE_PREDICT_TEXT
+	$(STAGE) predict $(ARGS) $(TASK_ARGS) --text-variable RAE_PREDICT_TEXT
 
 toy: $(REPORTS)/toy/toy.json ## the original one-hot toy, two recipes, recall sweep -> reports/toy/
 

@@ -18,7 +18,7 @@ from pipeline.infra.artifacts import reusable, save_torch
 from pipeline.infra.built import load_pretrained, load_task
 from pipeline.infra.checkpoints import open_checkpoint, remove_checkpoint
 from pipeline.infra.locks import exclusive
-from pipeline.infra.options import Run, add_common
+from pipeline.infra.options import Run, add_common, dataset_of
 from pipeline.infra.paths import classify_target
 from pipeline.infra.provenance import code_digest, provenance
 from pipeline.infra.runtime import set_seed
@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
     with exclusive(run.layout.run):
-        classify(run, FAMILIES[args.model], load_task(run, args.dataset, args.protocol))
+        classify(run, FAMILIES[args.model], load_task(run, dataset_of(args), args.protocol))
 
 
 def _inputs(task: Task, vocab: Vocabulary, family: Family) -> list:
@@ -61,7 +61,7 @@ def classify(run: Run, family: Family, task: Task) -> None:
                  "code_digest": code_digest()}
     classify_path = run.layout.classify(family.name, task.name)
     model_path = run.layout.model(family.name, task.name)
-    target = classify_target(task.dataset, task.protocol, family.name)
+    target = classify_target(task.data.make_args, task.protocol, family.name)
     if model_path.is_file() and reusable(classify_path, target, **made_from):
         model_path.touch()
         return

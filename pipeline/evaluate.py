@@ -27,7 +27,7 @@ from pipeline.families import FAMILIES, Family, families_for, load_model
 from pipeline.infra.artifacts import save_json, save_text
 from pipeline.infra.built import load_classified, load_pretrained, load_task
 from pipeline.infra.locks import exclusive
-from pipeline.infra.options import Run, add_common
+from pipeline.infra.options import Run, add_common, dataset_of
 from pipeline.infra.paths import classify_target
 from pipeline.infra.provenance import provenance
 from training.inference import predict_proba
@@ -55,9 +55,9 @@ class Inputs:
 
 def main(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
-    task = load_task(run, args.dataset, args.protocol)
+    task = load_task(run, dataset_of(args), args.protocol)
     with exclusive(run.layout.report(task.name)):
-        inputs = _load(run, task, families_for(args.dataset, args.model))
+        inputs = _load(run, task, families_for(task.data.kind, args.model))
         report, rows = _measure(run, inputs)
         _write(run, inputs, report, rows)
         # Last, under the report's lock: make compares it with the run it is asked for.
@@ -250,6 +250,6 @@ def _write(run: Run, inputs: Inputs, report: dict, rows: list[dict]) -> None:
 
 
 def _saved_model(run: Run, task: Task, family: Family):
-    model, vocab, _, _ = load_model(run.layout.model(family.name, task.name), family,
-                                    classify_target(task.dataset, task.protocol, family.name))
+    target = classify_target(task.data.make_args, task.protocol, family.name)
+    model, vocab, _, _ = load_model(run.layout.model(family.name, task.name), family, target)
     return model.to(run.device), vocab

@@ -23,7 +23,7 @@ from data.tokenize import tokenize
 from data.vocab import UNK, Vocabulary
 from models.classifier import GreedyRAEClassifier
 from pipeline.families import FAMILIES, load_model
-from pipeline.infra.options import Run, add_common
+from pipeline.infra.options import Run, add_common, dataset_of
 from pipeline.infra.paths import classify_target
 from training.inference import predict_proba
 
@@ -115,9 +115,10 @@ def answer_lines(model: nn.Module, vocab: Vocabulary, labels: list[str], max_len
 def main(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
     family = FAMILIES["greedy" if args.tree else "linear"]
-    path = args.model or run.layout.model(family.name, task_name(args.dataset, args.protocol))
-    target = classify_target(args.dataset, args.protocol, family.name)
-    model, vocab, labels, max_length = load_model(path, family, target, dataset=args.dataset)
+    dataset = dataset_of(args)
+    path = args.model or run.layout.model(family.name, task_name(dataset.name, args.protocol))
+    target = classify_target(dataset.make_args, args.protocol, family.name)
+    model, vocab, labels, max_length = load_model(path, family, target, dataset=dataset.name)
     model.to(run.device)
     for i, answer in enumerate(answer_lines(model, vocab, labels, max_length, run.device,
                                             _lines(args), args.tree), start=1):

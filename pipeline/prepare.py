@@ -10,19 +10,24 @@ import sys
 import time
 from functools import partial
 
+from data.datasets import USER, DataSet
 from data.line_sets import LINE_SETS, load_line_set
 from data.sources import Sentences, load_movie_reviews
 from data.sst import SPLITS, load_sst
+from data.tasks import TaskError
 from data.tokenize import tokenize
+from data.user_data import load_user_data
 from pipeline.infra.artifacts import save_json, seal
 from pipeline.infra.locks import exclusive
-from pipeline.infra.options import Run, add_common
+from pipeline.infra.options import Run, add_common, add_dataset, dataset_of
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
     parser.add_argument("--corpus", choices=CORPORA, action="append",
                         help="which corpus to prepare, repeatable (default: mr and unlabeled)")
+    add_dataset(parser)
+    parser.set_defaults(dataset=None)  # --dataset PATH prepares a user's file instead
 
 
 def fingerprint(*content) -> str:
@@ -71,12 +76,29 @@ CORPORA = {**{name: partial(_labelled, name) for name in LINE_SETS},
            "unlabeled": _unlabeled, "sst": _sst}
 
 
+def _user(dataset: DataSet) -> dict:
+    """A user's file or folder, with its class names and, when its files give one, its split."""
+    loaded = load_user_data(dataset.path, dataset.text_column, dataset.label_column)
+    return {**_tokenised(loaded, dataset.name), "labels": loaded.labels,
+            "class_names": list(loaded.class_names), "split": loaded.split,
+            "fingerprint": fingerprint(loaded.texts, loaded.labels, loaded.class_names,
+                                       loaded.split)}
+
+
 def main(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
+    corpora, names = dict(CORPORA), args.corpus or ["mr", "unlabeled"]
+    if args.dataset:
+        if args.corpus:
+            raise TaskError("prepare takes --corpus or --dataset, not both")
+        dataset = dataset_of(args)
+        if dataset.kind == USER:
+            corpora[dataset.corpus] = partial(_user, dataset)
+        names = [dataset.corpus]
     with exclusive(run.layout.data):
-        for name in args.corpus or ["mr", "unlabeled"]:
+        for name in names:
             start = time.perf_counter()
-            prepared = {**CORPORA[name](), "seconds": time.perf_counter() - start}
+            prepared = {**corpora[name](), "seconds": time.perf_counter() - start}
             path = run.layout.data / f"{name}.json"
             save_json(seal(prepared), path, indent=None)
             print(f"{name}: {len(prepared['texts'])} sentences from {prepared['source']} "

@@ -35,10 +35,11 @@ def _discover() -> dict[str, Family]:
 FAMILIES = _discover()
 
 
-def families_for(dataset: str, model: str) -> tuple[Family, ...]:
-    """MODEL=all: every family that runs on the data set; else the one named."""
+def families_for(kind: str, model: str) -> tuple[Family, ...]:
+    """MODEL=all: every family that runs on the data set (its DataSet.kind); else the one
+    named."""
     if model == "all":
-        return tuple(f for f in FAMILIES.values() if dataset in f.datasets)
+        return tuple(f for f in FAMILIES.values() if kind in f.datasets)
     return (FAMILIES[model],)
 
 

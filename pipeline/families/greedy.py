@@ -15,7 +15,7 @@ from functools import partial
 
 import torch
 
-from data.tasks import DATASETS
+from data.datasets import DATASETS, USER
 from models.binary_tree_rae import TreeRAEConfig
 from models.classifier import GreedyRAEClassifier
 from models.greedy_rae import GreedyRAE
@@ -138,7 +138,7 @@ def _family(name: str, order: int, row: str, pretrained_words: bool, datasets: t
 
 
 FAMILIES = (
-    _family("greedy", 20, "greedy-rae", True, DATASETS,
+    _family("greedy", 20, "greedy-rae", True, (*DATASETS, USER),
             "greedy-rae: the greedy tree RAE from the skip-gram vectors, a head on [root; mean "
             "of all nodes] of its trees; greedy-rae-top: the same trees, the root alone."),
     _family("greedy-random", 30, "greedy-rae-random", False, ("mr",),

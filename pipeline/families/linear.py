@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import torch
 
-from data.tasks import DATASETS
+from data.datasets import DATASETS, USER
 from models.classifier import RAEClassifier
 from models.word_rae import WordRAE
 from pipeline.families.family import Family, FoldInputs
@@ -92,7 +92,7 @@ def train_fold(fold: FoldInputs) -> tuple[dict, dict]:
 
 FAMILIES = (Family(
     name="linear", order=10, rows=("linear-rae-frozen", "linear-rae-finetuned"),
-    saved_row="linear-rae-finetuned", datasets=DATASETS,
+    saved_row="linear-rae-finetuned", datasets=(*DATASETS, USER),
     about="linear-rae-frozen: a head on the pretrained left-to-right RAE's final code; "
           "linear-rae-finetuned: word vectors, RAE and head trained together.",
     section="classify", build_model=build_model, train_fold=train_fold),)

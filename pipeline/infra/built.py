@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
+from data.datasets import DataSet
 from data.splits import Fold
-from data.tasks import CORPUS, SST_CLASS_NAMES, Task, make_task
+from data.tasks import SST_CLASS_NAMES, Task, make_task
 from models.word_rae import WordRAE
 from pipeline.infra.artifacts import ArtifactError, check_same, load_json, load_torch
 from pipeline.infra.config import PRETRAIN_SECTIONS
@@ -21,11 +22,11 @@ if TYPE_CHECKING:  # the families build on this module
     from pipeline.families import Family
 
 
-def load_task(run: Run, dataset: str, protocol: str) -> Task:
-    path, target = run.layout.data / f"{CORPUS[dataset]}.json", f"prepare DATASET={dataset}"
+def load_task(run: Run, dataset: DataSet, protocol: str) -> Task:
+    path, target = run.layout.data / f"{dataset.corpus}.json", f"prepare {dataset.make_args}"
     prepared = load_json(path, target)
     expect(prepared, path, target, texts=list, tokens=list, labels=list, fingerprint=str,
-           **({} if dataset in SST_CLASS_NAMES else {"class_names": list}))
+           **({} if dataset.kind in SST_CLASS_NAMES else {"class_names": list}))
     return make_task(prepared, dataset, protocol, run.seed)
 
 
@@ -48,7 +49,7 @@ def load_classified(run: Run, family: Family, task: Task, pretrained: dict) -> d
     """A family's classify artifact, refused when made from another config, text, vocabulary or
     folds than this run's, or when it does not hold the family's rows."""
     path = run.layout.classify(family.name, task.name)
-    target = classify_target(task.dataset, task.protocol, family.name)
+    target = classify_target(task.data.make_args, task.protocol, family.name)
     classified = load_torch(path, target)
     expect(classified, path, target, config_digest=str, data_fingerprint=str, vocab_digest=str,
            folds=(list, lambda folds: len(folds) == len(task.folds), f"{len(task.folds)} folds"),

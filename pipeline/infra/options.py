@@ -10,8 +10,8 @@ from pathlib import Path
 
 import torch
 
+from data.datasets import DATASETS, DataSet, resolve_dataset
 from data.splits import PROTOCOLS
-from data.tasks import DATASETS
 from pipeline.infra.config import Config, load_config
 from pipeline.infra.paths import Layout, folder_names
 from pipeline.infra.runtime import DEVICES, resolve_device, set_seed
@@ -61,11 +61,24 @@ def add_common(parser: argparse.ArgumentParser, task: bool = False) -> None:
                         help="save training state this often, so a killed pretrain or classify "
                              "resumes (default: %(default)s; 0: after every step)")
     if task:
-        parser.add_argument("--dataset", choices=DATASETS, default="mr",
-                            help="mr, subj, cr, mpqa, or SST's sst2 / sst5 (default: mr)")
+        add_dataset(parser)
         parser.add_argument(
             "--protocol", choices=PROTOCOLS, default="split",
             help="split: one 80/10/10 split; cv10: 10-fold CV (default: split)")
+
+
+def add_dataset(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dataset", default="mr", metavar="NAME|PATH",
+                        help=f"{', '.join(DATASETS)}, or a .csv/.tsv/.jsonl file or a folder of "
+                             f"train/dev/test files (default: mr)")
+    parser.add_argument("--text-column", default="text",
+                        help="a file data set's text column (default: %(default)s)")
+    parser.add_argument("--label-column", default="label",
+                        help="a file data set's label column (default: %(default)s)")
+
+
+def dataset_of(args: argparse.Namespace) -> DataSet:
+    return resolve_dataset(args.dataset, args.text_column, args.label_column)
 
 
 @dataclass

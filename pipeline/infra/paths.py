@@ -1,13 +1,15 @@
 """Where each stage writes, and the make target that writes it. The Makefile asks this module
-for the run folders' names (`python3 -m pipeline.infra.paths CONFIG SEED`), so the two agree.
+for the run folders' and the data set's names (`python3 -m pipeline.infra.paths CONFIG SEED
+DATASET TEXT_COLUMN LABEL_COLUMN`), so the two agree.
 
-    build/data/{mr,unlabeled,sst}.json                  prepare (tokenised text)
+    build/data/{mr,subj,cr,mpqa,unlabeled,sst,<user data>}.json   prepare (tokenised text)
     build/pretrain-<P>-seed<S>/pretrain.pt              pretrain (vocabulary, vectors, RAE)
     build/<config>-<C>-seed<S>/classify-<model>-<task>.pt   classify (per-fold predictions)
     build/<config>-<C>-seed<S>/model-<model>-<task>.pt      classify (the model predict uses)
     reports/<task>/accuracy.{json,md}, *.png            eval
 
-where <task> is <dataset>-<protocol> (mr-split, mr-cv10, sst2-split, sst5-split), <C> is a
+where <task> is <dataset>-<protocol> (mr-split, mr-cv10, sst2-split, sst5-split; a user's
+file is named by its path and a fingerprint of its content, reviews-csv-1a2b3c4d), <C> is a
 digest of the config's resolved values and <P> of its pretraining sections only. Two configs
 never share a run folder (however their files are named), and configs that differ only
 after pretraining share one pretraining.
@@ -19,6 +21,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from data.datasets import USER, resolve_dataset
+from data.sources import DataUnavailable
 from pipeline.infra.config import PRETRAIN_SECTIONS, Config, ConfigError, load_config
 
 DIGEST_LENGTH = 8
@@ -68,15 +72,28 @@ class Layout:
         return self.report(task) / ".source"
 
 
-def classify_target(dataset: str, protocol: str, family: str) -> str:
-    """The make command that builds a family's classify artifacts for a task."""
-    return f"classify DATASET={dataset} PROTOCOL={protocol} MODEL={family}"
+def classify_target(dataset_args: str, protocol: str, family: str) -> str:
+    """The make command that builds a family's classify artifacts for a task; `dataset_args`
+    is DataSet.make_args."""
+    return f"classify {dataset_args} PROTOCOL={protocol} MODEL={family}"
 
 
-if __name__ == "__main__":  # for the Makefile: the two folder names, or placeholders that the
-    # stage itself will refuse with a proper message
-    config_file, seed_text = sys.argv[1:3]
+def _for_make(config_file: str, seed_text: str, dataset: str = "mr", text_column: str = "text",
+              label_column: str = "label") -> list[str]:
+    """The run and pretraining folders, then the data set's name, kind and corpus; where
+    something is wrong, placeholders that the stage itself will refuse with a proper message."""
     try:
-        print(*folder_names(Path(config_file), load_config(config_file), int(seed_text)))
+        folders = folder_names(Path(config_file), load_config(config_file), int(seed_text))
     except (ConfigError, ValueError):
-        print(f"{Path(config_file).stem}-invalid-seed{seed_text} pretrain-invalid-seed{seed_text}")
+        folders = (f"{Path(config_file).stem}-invalid-seed{seed_text}",
+                   f"pretrain-invalid-seed{seed_text}")
+    try:
+        data = resolve_dataset(dataset, text_column, label_column)
+        named = (data.name, data.kind, data.corpus)
+    except (DataUnavailable, OSError):
+        named = ("invalid-dataset", USER, "invalid-dataset")
+    return [*folders, *named]
+
+
+if __name__ == "__main__":  # for the Makefile
+    print(*_for_make(*sys.argv[1:6]))

@@ -532,6 +532,88 @@ def configs_of_one_name_in_two_folders_get_two_run_folders(box):
     return subprocess.CompletedProcess([], 0, b"", b"")
 
 
+# --- 8. a user's data set (DATASET=file) ----------------------------------------------------
+
+GOOD_ROWS = b"text,label\n" + b"".join(b"a fine film %d,pos\na dull film %d,neg\n" % (i, i)
+                                        for i in range(12))
+
+
+def _user_data(box: Box, content: bytes, name: str = "reviews.csv") -> subprocess.CompletedProcess:
+    """make eval on the file, with pretraining built; a refused file leaves nothing behind."""
+    box.copy_chain()
+    path = box.root / name
+    path.write_bytes(content)
+    result = box.make("eval", f"DATASET={path}")
+    if result.returncode:
+        assert not list(box.build.glob("data/*reviews*")), "a prepared corpus was left"
+        assert not list((box.root / "reports").glob("*reviews*")), "a report was left"
+    return result
+
+
+@case(r"^error: .*reviews.csv line 2 has no column 'text' \(columns: 'review', 'label'\); "
+      r"set TEXT_COLUMN$")
+def user_data_missing_column(box):
+    return _user_data(box, GOOD_ROWS.replace(b"text,", b"review,", 1))
+
+
+@case(r"^error: .*reviews.csv line 4: empty 'text'$")
+def user_data_empty_text(box):
+    return _user_data(box, GOOD_ROWS.replace(b"a fine film 1,", b" ,", 1))
+
+
+@case(r"^error: .*reviews.csv line 3: no 'label' value$")
+def user_data_missing_label(box):
+    return _user_data(box, GOOD_ROWS.replace(b"a dull film 0,neg", b"a dull film 0", 1))
+
+
+@case(r"^error: .*every example is labelled 'pos'; a classifier needs two classes or more$")
+def user_data_single_class(box):
+    return _user_data(box, GOOD_ROWS.replace(b",neg", b",pos"))
+
+
+@case(r"^error: .*class 'meh' has 2 training example\(s\); each class needs 10")
+def user_data_class_smaller_than_folds(box):
+    return _user_data(box, GOOD_ROWS + b"so so,meh\nokay i guess,meh\n")
+
+
+@case(r"^error: .*reviews.csv line 5 is not UTF-8 \(byte 0xe9\); save the whole file as UTF-8$")
+def user_data_mixed_encodings(box):
+    return _user_data(box, GOOD_ROWS.replace(b"a fine film 1,", "caf\xe9 \u2013 ok,".encode(
+        "utf-8"), 1).replace(b"a dull film 1,", b"caf\xe9,", 1))
+
+
+@case(r"^error: .*reviews.csv line 2 is longer than 1 MB; one example per line$")
+def user_data_2_gb_line(box):
+    box.copy_chain()
+    path = box.root / "reviews.csv"
+    with path.open("wb") as stream:
+        stream.write(b"text,label\n")
+        stream.truncate(2 << 30)  # sparse: 2 GB to read, nothing on the disk
+    result = box.stage("prepare", "--dataset", str(path))
+    assert not list(box.build.glob("data/*reviews*"))
+    return result
+
+
+@case(r"^error: .*reviews.csv looks like JSON, not CSV$")
+def user_data_jsonl_named_csv(box):
+    return _user_data(box, b'{"text": "a fine film", "label": "pos"}\n' * 24)
+
+
+@case(None)
+def user_data_duplicate_rows_warned(box):
+    result = _user_data(box, GOOD_ROWS + b"a fine film 0,pos\n" * 3)
+    assert b"warning: " in result.stderr and b"3 duplicate rows (kept)" in result.stderr
+    return result
+
+
+@case(None)
+def user_data_path_with_spaces_quotes_and_dollars(box):
+    result = _user_data(box, GOOD_ROWS, name="it's a $HOME \"file\".csv")
+    (report,) = (box.root / "reports").glob("*-file-csv-*-split/accuracy.json")
+    assert json.loads(report.read_text())["data"]["sentences"] == 24
+    return result
+
+
 @case(r"^interrupted; run the same command to resume$", code=130)
 def ctrl_c_during_pretraining(box):
     box.copy_chain("data")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from data.tasks import DATASETS
+from data.datasets import KINDS
 from pipeline.families import FAMILIES, families_for, load_model
 from pipeline.infra.artifacts import ArtifactError, save_torch
 from pipeline.infra.config import Config
@@ -38,7 +38,7 @@ def test_a_family_declares_rows_it_can_report(name):
     family = FAMILIES[name]
     assert family.saved_row in family.trained_rows
     assert set(family.reuses_training) < set(family.rows)
-    assert set(family.datasets) <= set(DATASETS)
+    assert set(family.datasets) <= set(KINDS)
 
 
 def test_model_all_runs_every_family_that_applies_in_registry_order():
