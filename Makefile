@@ -6,6 +6,7 @@ DATASET  ?= mr## mr, subj, cr, mpqa, sst2, sst5, or a .csv/.tsv/.jsonl file or f
 PROTOCOL ?= split## split (80/10/10) or cv10 (stratified 10-fold CV; not on SST)
 TEXT_COLUMN  ?= text## a file DATASET's text column
 LABEL_COLUMN ?= label## a file DATASET's label column
+VECTORS  ?=## word2vec/GloVe text vectors (.gz too) instead of skip-gram; their size sets dim
 MODEL    ?=## a family below, or all (empty: all on SST, else linear)
 SEED     ?= 0## seeds folds, initialisation and data order
 DEVICE   ?= auto## auto, cpu or cuda
@@ -26,12 +27,15 @@ FAMILY.greedy-random := mr
 FAMILY.tree          := sst2 sst5
 
 # The layout of pipeline/infra/paths.py, which names the run folders from the config's
-# content (so two configs never share one) and a user's data set from its path and content;
-# it needs only the standard library. DATASET reaches the stages through the environment and
-# this call single-quoted, so a path may hold spaces, quotes or $.
+# content and the VECTORS file's (so two configs never share one) and a user's data set from
+# its path and content; it needs only the standard library. DATASET and VECTORS reach the
+# stages through the environment and this call single-quoted, so a path may hold spaces,
+# quotes or $.
 export RAE_DATASET = $(value DATASET)
+export RAE_VECTORS = $(value VECTORS)
+quoted = '$(subst ','\'',$(value $(1)))'
 FOLDERS  := $(shell $(PYTHON) -m pipeline.infra.paths '$(CONFIG)' '$(SEED)' \
-              '$(subst ','\'',$(value DATASET))' '$(TEXT_COLUMN)' '$(LABEL_COLUMN)')
+              $(call quoted,DATASET) '$(TEXT_COLUMN)' '$(LABEL_COLUMN)' $(call quoted,VECTORS))
 RUN      := $(BUILD)/$(word 1,$(FOLDERS))
 PRETRAIN := $(BUILD)/$(word 2,$(FOLDERS))/pretrain.pt
 # the data set's name in artifacts and reports, and its kind: the built-in name, or user
@@ -58,7 +62,7 @@ REPORT_SOURCE := $(REPORTS)/$(TASK)/.source
 REPORT_STALE  := $(shell echo '$(notdir $(RUN)) $(MODELS)' | cmp -s - '$(REPORT_SOURCE)' || echo FORCE)
 
 ARGS = --config $(CONFIG) --seed $(SEED) --device $(DEVICE) --build $(BUILD) --reports $(REPORTS) \
-       --checkpoint-every $(CHECKPOINT)
+       --checkpoint-every $(CHECKPOINT) $(if $(VECTORS),--vectors "$$RAE_VECTORS")
 TASK_ARGS = --dataset "$$RAE_DATASET" --text-column '$(TEXT_COLUMN)' \
             --label-column '$(LABEL_COLUMN)' --protocol $(PROTOCOL)
 STAGE = $(PY) -m pipeline

@@ -60,6 +60,14 @@ PHRASES = ("all phrases: every labelled node of the test trees (words included).
            "model is not kept have none.")
 
 
+def _vectors(embeddings: dict) -> str:
+    if not embeddings.get("vectors"):
+        return ""
+    return (f" Word vectors: {embeddings['vectors']} (fingerprint "
+            f"{embeddings['vectors_fingerprint']}), {embeddings['dim']} dimensions, which set "
+            "the models' word size; skip-gram was not trained.")
+
+
 def _intro(report: dict) -> list[str]:
     dataset, data = report["dataset"], report["data"]
     phrases = any(row.get("all_phrases") is not None for row in report["results"])
@@ -72,7 +80,8 @@ def _intro(report: dict) -> list[str]:
         "tokens outside the pretraining vocabulary). "
         "Accuracy is the mean over test folds; the interval is Student-t over folds (cv10) or "
         "Wilson on the test set (split). Baselines fit on train+dev (they select nothing); "
-        "the RAE rows use dev for early stopping and alpha." + (" " + PHRASES if phrases else ""),
+        "the RAE rows use dev for early stopping and alpha." + (" " + PHRASES if phrases else "")
+        + _vectors(report["config"]["embeddings"]),
         "",
         *(f"- {about}" for about in report.get("families", {}).values()),
         "",

@@ -1,4 +1,5 @@
-"""Pretrain on unlabeled movie reviews: skip-gram word vectors, then the linear RAE.
+"""Pretrain on unlabeled movie reviews: skip-gram word vectors (or the user's VECTORS), then
+the linear RAE. The vectors are also written in word2vec's text format (vectors.txt).
 
 Only the nltk movie_reviews corpus is read here, never MR, so no test fold can leak into the
 vocabulary, the word vectors or the RAE, whatever the protocol.
@@ -8,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 import torch
 
+from data.vectors import read_vectors, write_vectors
 from data.vocab import Vocabulary
 from models.word_rae import WordRAE
-from pipeline.infra.artifacts import load_json, reusable, save_torch
+from pipeline.infra.artifacts import load_json, reusable, save_bytes_with, save_torch
 from pipeline.infra.checkpoints import open_checkpoint, remove_checkpoint
 from pipeline.infra.config import PRETRAIN_SECTIONS, ConfigError
 from pipeline.infra.locks import exclusive
@@ -35,6 +38,19 @@ def main(args: argparse.Namespace) -> None:
         pretrain(run)
 
 
+def given_vectors(path: Path, vocab: Vocabulary, seed: int) -> torch.Tensor:
+    """The vocabulary's rows from the user's vectors; a word the file lacks starts small and
+    random (uniform in +-0.05, as the released RAE code starts every word)."""
+    dim, found = read_vectors(path, set(vocab.words))
+    generator = torch.Generator().manual_seed(seed)
+    vectors = (torch.rand(len(vocab), dim, generator=generator) - 0.5) * 0.1
+    for row, word in enumerate(vocab.words):
+        if word in found:
+            vectors[row] = torch.tensor(found[word])
+    print(f"{len(found)} of {len(vocab)} vocabulary words have a vector in {path}")
+    return vectors
+
+
 def pretrain(run: Run) -> None:
     config, path = run.config, run.layout.pretrain
     corpus = load_json(run.layout.data / "unlabeled.json", "prepare")
@@ -54,9 +70,14 @@ def pretrain(run: Run) -> None:
 
     start = time.perf_counter()
     e = config.embeddings
-    vectors, embedding_losses = train_skipgram(
-        sentences, len(vocab), e.dim, e.window, e.negatives, e.subsample, e.epochs,
-        e.batch_size, e.lr, run.seed, run.device, checkpoint)
+    if e.vectors:
+        vectors, embedding_losses = given_vectors(Path(e.vectors), vocab, run.seed), []
+    else:
+        vectors, embedding_losses = train_skipgram(
+            sentences, len(vocab), e.dim, e.window, e.negatives, e.subsample, e.epochs,
+            e.batch_size, e.lr, run.seed, run.device, checkpoint)
+    save_bytes_with(lambda stream: write_vectors(stream, vocab.words, vectors),
+                    run.layout.pretrain_folder / "vectors.txt")
     embedding_seconds = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -84,6 +105,8 @@ def pretrain(run: Run) -> None:
         "provenance": provenance(run.command),
     }, path)
     remove_checkpoint(path)
-    print(f"pretrained on {len(sentences)} sentences, vocabulary {len(vocab)}: skip-gram loss "
-          f"{embedding_losses[-1]:.3f} ({embedding_seconds:.0f}s), RAE error per token "
+    vectors_said = (f"skip-gram loss {embedding_losses[-1]:.3f}" if embedding_losses
+                    else f"vectors from {e.vectors}")
+    print(f"pretrained on {len(sentences)} sentences, vocabulary {len(vocab)}: {vectors_said} "
+          f"({embedding_seconds:.0f}s), RAE error per token "
           f"{rae_losses[-1]:.3f} ({rae_seconds:.0f}s) -> {path}")

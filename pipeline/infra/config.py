@@ -17,6 +17,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from data.vectors import dimension as vector_dimension
+from data.vectors import fingerprint as vector_fingerprint
 from pipeline.infra.memory import too_large
 from training.schedule import Schedule
 
@@ -90,6 +92,10 @@ class EmbeddingConfig:
     epochs: int = _count(3, MAX_EPOCHS)
     batch_size: int = _count(4096, 1_000_000)
     lr: float = _above_zero(3e-3, MAX_LR)
+    # A word2vec/GloVe text file to use instead of skip-gram ("": train skip-gram); VECTORS=
+    # sets it too. Its dimension replaces `dim`, and its fingerprint is filled in at start.
+    vectors: str = _checked("", lambda x: len(x) <= 4096, "must be a path of 4,096 characters")
+    vectors_fingerprint: str = _checked("", lambda x: len(x) <= 64, "is computed; leave it out")
 
 
 @dataclass
@@ -202,6 +208,8 @@ def _type_ok(value, annotation: str) -> bool:
     if annotation == "float":
         return (isinstance(value, (int, float)) and not isinstance(value, bool)
                 and math.isfinite(value))
+    if annotation == "str":
+        return isinstance(value, str)
     if annotation == "list[float]":
         return isinstance(value, list) and all(_type_ok(v, "float") for v in value)
     raise AssertionError(f"unsupported config annotation {annotation}")
@@ -238,6 +246,29 @@ def parse_config(values: dict, vocab_size: int | None = None) -> Config:
         raise ConfigError(f"a config must be a table of sections, got {type(values).__name__}")
     config = _build(Config, values, "")
     problem = too_large(config, vocab_size)
+    if problem:
+        raise ConfigError(problem)
+    return config
+
+
+def with_vectors(config: Config, vectors: str | None = None) -> Config:
+    """The config with its word vectors resolved: `vectors` (VECTORS=) or the file's own
+    `embeddings.vectors`. Their dimension becomes `embeddings.dim` and their fingerprint joins
+    the config, so other vectors, or an edited file, never share a run folder."""
+    embeddings = config.embeddings
+    path = embeddings.vectors if vectors is None else vectors
+    if not path:
+        resolved = dataclasses.replace(embeddings, vectors="", vectors_fingerprint="")
+    else:
+        dim = vector_dimension(Path(path))
+        check = next(f for f in dataclasses.fields(embeddings) if f.name == "dim").metadata
+        if not check["check"](dim):
+            raise ConfigError(f"VECTORS={path} holds {dim}-dimensional vectors; embeddings.dim "
+                              f"{check['why']}")
+        resolved = dataclasses.replace(embeddings, vectors=path, dim=dim,
+                                       vectors_fingerprint=vector_fingerprint(Path(path)))
+    config = dataclasses.replace(config, embeddings=resolved)
+    problem = too_large(config, None)
     if problem:
         raise ConfigError(problem)
     return config

@@ -12,7 +12,7 @@ import torch
 
 from data.datasets import DATASETS, DataSet, resolve_dataset
 from data.splits import PROTOCOLS
-from pipeline.infra.config import Config, load_config
+from pipeline.infra.config import Config, load_config, with_vectors
 from pipeline.infra.paths import Layout, folder_names
 from pipeline.infra.runtime import DEVICES, resolve_device, set_seed
 
@@ -57,6 +57,9 @@ def add_common(parser: argparse.ArgumentParser, task: bool = False) -> None:
                         help="where to train: auto picks CUDA when present (default: auto)")
     parser.add_argument("--build", default="build", help="folder for artifacts (default: build)")
     parser.add_argument("--reports", default="reports", help="folder for reports")
+    parser.add_argument("--vectors", metavar="PATH",
+                        help="word2vec/GloVe text vectors to use instead of skip-gram (default: "
+                             "the config's embeddings.vectors)")
     parser.add_argument("--checkpoint-every", type=seconds_value, default=60.0, metavar="SECONDS",
                         help="save training state this often, so a killed pretrain or classify "
                              "resumes (default: %(default)s; 0: after every step)")
@@ -93,7 +96,7 @@ class Run:
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Run:
         """Read and check the config before any work, then seed everything."""
-        config = load_config(args.config)
+        config = with_vectors(load_config(args.config), args.vectors)
         device = resolve_device(args.device)
         set_seed(args.seed)
         layout = Layout(Path(args.build), Path(args.reports),

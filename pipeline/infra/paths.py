@@ -1,6 +1,6 @@
 """Where each stage writes, and the make target that writes it. The Makefile asks this module
 for the run folders' and the data set's names (`python3 -m pipeline.infra.paths CONFIG SEED
-DATASET TEXT_COLUMN LABEL_COLUMN`), so the two agree.
+DATASET TEXT_COLUMN LABEL_COLUMN VECTORS`), so the two agree.
 
     build/data/{mr,subj,cr,mpqa,unlabeled,sst,<user data>}.json   prepare (tokenised text)
     build/pretrain-<P>-seed<S>/pretrain.pt              pretrain (vocabulary, vectors, RAE)
@@ -23,7 +23,13 @@ from pathlib import Path
 
 from data.datasets import USER, resolve_dataset
 from data.sources import DataUnavailable
-from pipeline.infra.config import PRETRAIN_SECTIONS, Config, ConfigError, load_config
+from pipeline.infra.config import (
+    PRETRAIN_SECTIONS,
+    Config,
+    ConfigError,
+    load_config,
+    with_vectors,
+)
 
 DIGEST_LENGTH = 8
 
@@ -79,12 +85,13 @@ def classify_target(dataset_args: str, protocol: str, family: str) -> str:
 
 
 def _for_make(config_file: str, seed_text: str, dataset: str = "mr", text_column: str = "text",
-              label_column: str = "label") -> list[str]:
+              label_column: str = "label", vectors: str = "") -> list[str]:
     """The run and pretraining folders, then the data set's name, kind and corpus; where
     something is wrong, placeholders that the stage itself will refuse with a proper message."""
     try:
-        folders = folder_names(Path(config_file), load_config(config_file), int(seed_text))
-    except (ConfigError, ValueError):
+        config = with_vectors(load_config(config_file), vectors or None)
+        folders = folder_names(Path(config_file), config, int(seed_text))
+    except (ConfigError, ValueError, DataUnavailable):
         folders = (f"{Path(config_file).stem}-invalid-seed{seed_text}",
                    f"pretrain-invalid-seed{seed_text}")
     try:
@@ -96,4 +103,4 @@ def _for_make(config_file: str, seed_text: str, dataset: str = "mr", text_column
 
 
 if __name__ == "__main__":  # for the Makefile
-    print(*_for_make(*sys.argv[1:6]))
+    print(*_for_make(*sys.argv[1:7]))

@@ -13,6 +13,7 @@ import pytest
 import torch
 from nltk import Tree
 
+from data.vectors import read_vectors
 from pipeline.evaluate import UNROLL_POSITIONS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,6 +52,16 @@ def test_eval_writes_the_report(built, data_slice):
     assert len(report["unroll"]["recovered"]) == UNROLL_POSITIONS
     for name in ("accuracy.md", "confusion.png", "curves.png", "unroll.png"):
         assert (report_dir / name).stat().st_size > 0
+
+
+def test_pretraining_writes_its_vectors_for_other_tools(built):
+    (path,) = (built / "build").glob("pretrain-*/vectors.txt")
+    (pretrained,) = (built / "build").glob("pretrain-*/pretrain.pt")
+    pretrained = torch.load(pretrained, weights_only=True)
+    dim, found = read_vectors(path, set(pretrained["vocab"]))
+    table = pretrained["encoder"]["embeddings.weight"]
+    assert dim == table.shape[1] and list(found) == pretrained["vocab"]
+    assert torch.allclose(torch.tensor(list(found.values())), table, rtol=1e-5, atol=1e-6)
 
 
 def test_finished_stages_are_not_rerun(make, built, data_slice):
