@@ -7,6 +7,7 @@ PROTOCOL ?= split## split (80/10/10) or cv10 (stratified 10-fold CV; not on SST)
 TEXT_COLUMN  ?= text## a file DATASET's text column
 LABEL_COLUMN ?= label## a file DATASET's label column
 VECTORS  ?=## word2vec/GloVe text vectors (.gz too) instead of skip-gram; their size sets dim
+CORPUS   ?=## pretraining text instead of movie_reviews: a file, a .gz or a folder of them
 MODEL    ?=## a family below, or all (empty: all on SST, else linear)
 SEED     ?= 0## seeds folds, initialisation and data order
 DEVICE   ?= auto## auto, cpu or cuda
@@ -27,24 +28,26 @@ FAMILY.greedy-random := mr
 FAMILY.tree          := sst2 sst5
 
 # The layout of pipeline/infra/paths.py, which names the run folders from the config's
-# content and the VECTORS file's (so two configs never share one) and a user's data set from
-# its path and content; it needs only the standard library. DATASET and VECTORS reach the
-# stages through the environment and this call single-quoted, so a path may hold spaces,
-# quotes or $.
+# content and the VECTORS and CORPUS files' (so two configs never share one), the prepared
+# CORPUS, and a user's data set from its path and content; it needs only the standard library.
+# DATASET, VECTORS and CORPUS reach the stages through the environment and this call
+# single-quoted, so a path may hold spaces, quotes or $.
 export RAE_DATASET = $(value DATASET)
 export RAE_VECTORS = $(value VECTORS)
+export RAE_CORPUS = $(value CORPUS)
 quoted = '$(subst ','\'',$(value $(1)))'
 FOLDERS  := $(shell $(PYTHON) -m pipeline.infra.paths '$(CONFIG)' '$(SEED)' \
-              $(call quoted,DATASET) '$(TEXT_COLUMN)' '$(LABEL_COLUMN)' $(call quoted,VECTORS))
+              $(call quoted,DATASET) '$(TEXT_COLUMN)' '$(LABEL_COLUMN)' $(call quoted,VECTORS) \
+              $(call quoted,CORPUS))
 RUN      := $(BUILD)/$(word 1,$(FOLDERS))
 PRETRAIN := $(BUILD)/$(word 2,$(FOLDERS))/pretrain.pt
+UNLABELED := $(BUILD)/data/$(word 3,$(FOLDERS)).json
 # the data set's name in artifacts and reports, and its kind: the built-in name, or user
-DATANAME := $(word 3,$(FOLDERS))
-KIND     := $(word 4,$(FOLDERS))
+DATANAME := $(word 4,$(FOLDERS))
+KIND     := $(word 5,$(FOLDERS))
 TASK     := $(DATANAME)-$(PROTOCOL)
-LABELED  := $(BUILD)/data/$(word 5,$(FOLDERS)).json
+LABELED  := $(BUILD)/data/$(word 6,$(FOLDERS)).json
 SST      := $(filter sst2 sst5,$(KIND))
-UNLABELED := $(BUILD)/data/unlabeled.json
 # Artifacts record the digest of the code that computes them (pipeline/infra/provenance.py);
 # when it changes, make reruns the stages and they rebuild what that code made.
 READING_CODE   := $(wildcard data/*.py)
@@ -62,7 +65,8 @@ REPORT_SOURCE := $(REPORTS)/$(TASK)/.source
 REPORT_STALE  := $(shell echo '$(notdir $(RUN)) $(MODELS)' | cmp -s - '$(REPORT_SOURCE)' || echo FORCE)
 
 ARGS = --config $(CONFIG) --seed $(SEED) --device $(DEVICE) --build $(BUILD) --reports $(REPORTS) \
-       --checkpoint-every $(CHECKPOINT) $(if $(VECTORS),--vectors "$$RAE_VECTORS")
+       --checkpoint-every $(CHECKPOINT) $(if $(VECTORS),--vectors "$$RAE_VECTORS") \
+       $(if $(CORPUS),--unlabeled "$$RAE_CORPUS")
 TASK_ARGS = --dataset "$$RAE_DATASET" --text-column '$(TEXT_COLUMN)' \
             --label-column '$(LABEL_COLUMN)' --protocol $(PROTOCOL)
 STAGE = $(PY) -m pipeline
@@ -94,6 +98,9 @@ prepare: $(LABELED) $(UNLABELED) ## read and tokenise the DATASET and the unlabe
 
 $(BUILD)/data/%.json: $(SETUP) $(READING_CODE)
 	$(STAGE) prepare $(ARGS) --corpus $*
+
+$(UNLABELED): $(SETUP) $(READING_CODE)
+	$(STAGE) prepare $(ARGS) --corpus unlabeled
 
 # A user's data set: its name holds a fingerprint of its content, so an edited file is a new
 # target and is read again.

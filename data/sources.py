@@ -7,10 +7,13 @@ sitting in a library's retry loop.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import os
 import socket
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,3 +115,63 @@ def load_movie_reviews() -> Sentences:
     if not texts:
         raise DataUnavailable(f"{path} holds no movie_reviews/pos|neg/*.txt files")
     return Sentences(texts, str(path), dropped)
+
+
+CORPUS_LINE_BYTES = 16 << 20  # a longer line of a pretraining corpus is skipped and counted
+
+
+def corpus_files(path: Path) -> list[Path]:
+    """A text file, a .gz, or every such file under a folder (sorted, hidden ones left out)."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise DataUnavailable(f"CORPUS={path} does not exist (a text file, a .gz, or a folder "
+                              f"of them)")
+    files = sorted(p for p in path.rglob("*") if p.is_file()
+                   and not any(part.startswith(".") for part in p.relative_to(path).parts))
+    if not files:
+        raise DataUnavailable(f"CORPUS={path} is a folder without files")
+    return files
+
+
+def corpus_stamp(path: Path) -> str:
+    """Names a corpus from its files' names, sizes and times, without reading gigabytes: an
+    edited or replaced file gets a new stamp (its content is fingerprinted as it is read)."""
+    digest = hashlib.sha256()
+    for file in corpus_files(path):
+        stat = file.stat()
+        digest.update(f"{file}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:12]
+
+
+def _raw_lines(file: Path) -> Iterator[bytes | None]:
+    """A file's lines; None for a line over CORPUS_LINE_BYTES, whose rest is skipped."""
+    opener = gzip.open if file.suffix == ".gz" else open
+    with opener(file, "rb") as stream:
+        while line := stream.readline(CORPUS_LINE_BYTES):
+            if len(line) == CORPUS_LINE_BYTES and not line.endswith(b"\n"):
+                while (rest := stream.readline(CORPUS_LINE_BYTES)) and not rest.endswith(b"\n"):
+                    pass
+                yield None
+                continue
+            yield line
+
+
+def corpus_lines(path: Path, dropped: dict[str, int]) -> Iterator[str]:
+    """Every non-empty line of the corpus, streamed, as UTF-8 text; lines that are too long or
+    not UTF-8 are counted in `dropped`."""
+    for file in corpus_files(path):
+        try:
+            for line in _raw_lines(file):
+                if line is None:
+                    dropped["too long"] = dropped.get("too long", 0) + 1
+                    continue
+                try:
+                    text = line.decode("utf-8").strip()
+                except UnicodeDecodeError:
+                    dropped["undecodable"] = dropped.get("undecodable", 0) + 1
+                    continue
+                if text:
+                    yield text
+        except (OSError, EOFError, gzip.BadGzipFile) as err:
+            raise DataUnavailable(f"CORPUS file {file} cannot be read ({err})") from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 PAD, UNK = "<pad>", "<unk>"
 
@@ -23,7 +23,11 @@ class Vocabulary:
 
     @classmethod
     def build(cls, sentences: Iterable[list[str]], min_count: int) -> Vocabulary:
-        counts = Counter(token for sentence in sentences for token in sentence)
+        return cls.from_counts(Counter(token for sentence in sentences for token in sentence),
+                               min_count)
+
+    @classmethod
+    def from_counts(cls, counts: Mapping[str, int], min_count: int) -> Vocabulary:
         # Most frequent first, ties alphabetical: the same corpus always gives the same ids.
         kept = [w for w, c in counts.items() if c >= min_count]
         kept.sort(key=lambda w: (-counts[w], w))

@@ -8,7 +8,8 @@ lengths follow MR's (mean about 22 tokens), with one optimiser step per batch or
 - greedy tree RAE semi-supervised training as `make classify MODEL=greedy` runs it, against
   reference_tree (one sentence, Python lists, every candidate pair scored one by one);
 - parse-tree RAE training as `make classify MODEL=tree` runs it (level by level), against
-  reference_tree_loss (one tree, composed recursively); the trees are the greedy RAE's.
+  reference_tree_loss (one tree, composed recursively); the trees are the greedy RAE's;
+- pretraining's memory and speed as the corpus grows 1x, 4x and 16x (bench_corpus.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from models.greedy_rae import GreedyRAE
 from models.linear_rae import reference_scan
 from models.parse_tree_rae import ParseTreeRAE
 from models.word_rae import WordRAE
+from pipeline.bench_corpus import corpus_scaling
 from pipeline.infra.artifacts import save_json
 from pipeline.infra.options import Run, add_common
 from pipeline.infra.provenance import provenance
@@ -159,7 +161,7 @@ def main(args: argparse.Namespace) -> None:
     rng = np.random.default_rng(run.seed)
     lengths = np.clip(rng.normal(22, 9, SENTENCES).round(), 3, 60).astype(int)
     sentences = [rng.integers(2, VOCAB, n).tolist() for n in lengths]
-    result = {**_linear(run, sentences), **_trees(run, sentences),
+    result = {**_linear(run, sentences), **_trees(run, sentences), **corpus_scaling(),
               "device": str(run.device), "threads": torch.get_num_threads(),
               "provenance": provenance(run.command)}
     path = run.layout.reports / "bench.json"
@@ -177,6 +179,11 @@ def main(args: argparse.Namespace) -> None:
     print(f"greedy RAE rescoring every pair at every merge: "
           f"{result['greedy_rescore_all_sentences_per_s']:,.1f} sentences/s; rescoring only "
           f"beside each merge is {result['greedy_gain_of_rescoring_beside_merges']:.2f}x that")
+    for row in result["corpus_scaling"]:
+        print(f"corpus x{row['replicas']} ({row['tokens']:,} tokens): tokenising "
+              f"{row['tokenise_tokens_per_s']:,.0f} tokens/s, skip-gram "
+              f"{row['skipgram_pairs_per_s']:,.0f} pairs/s, linear RAE "
+              f"{row['rae_tokens_per_s']:,.0f} tokens/s, peak memory {row['peak_rss_mb']:,.0f} MB")
     print(f"-> {path}")
 
 

@@ -9,22 +9,26 @@ import json
 import sys
 import time
 from functools import partial
+from pathlib import Path
 
 from data.datasets import USER, DataSet
 from data.line_sets import LINE_SETS, load_line_set
-from data.sources import Sentences, load_movie_reviews
+from data.sources import Sentences, corpus_lines, load_movie_reviews
 from data.sst import SPLITS, load_sst
 from data.tasks import TaskError
+from data.token_store import write_token_store
 from data.tokenize import tokenize
 from data.user_data import load_user_data
 from pipeline.infra.artifacts import save_json, seal
 from pipeline.infra.locks import exclusive
 from pipeline.infra.options import Run, add_common, add_dataset, dataset_of
+from pipeline.infra.paths import unlabeled_name
+from training.progress import progress
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
-    parser.add_argument("--corpus", choices=CORPORA, action="append",
+    parser.add_argument("--corpus", choices=[*CORPORA, UNLABELED], action="append",
                         help="which corpus to prepare, repeatable (default: mr and unlabeled)")
     add_dataset(parser)
     parser.set_defaults(dataset=None)  # --dataset PATH prepares a user's file instead
@@ -36,9 +40,7 @@ def fingerprint(*content) -> str:
 
 
 def _tokenised(corpus: Sentences, name: str) -> dict:
-    if corpus.dropped:
-        counts = ", ".join(f"{n} {kind}" for kind, n in sorted(corpus.dropped.items()))
-        print(f"warning: {name}: {counts} line(s) in {corpus.source}", file=sys.stderr)
+    _warn(name, corpus.dropped, corpus.source)
     return {"source": corpus.source, "dropped": corpus.dropped, "texts": corpus.texts,
             "tokens": [tokenize(t) for t in corpus.texts]}
 
@@ -50,9 +52,32 @@ def _labelled(name: str) -> dict:
             "fingerprint": fingerprint(loaded.texts, loaded.labels)}
 
 
-def _unlabeled() -> dict:
-    reviews = load_movie_reviews()
-    return {**_tokenised(reviews, "movie_reviews"), "fingerprint": fingerprint(reviews.texts)}
+def _warn(name: str, dropped: dict[str, int], source: str) -> None:
+    if dropped:
+        counts = ", ".join(f"{n} {kind}" for kind, n in sorted(dropped.items()))
+        print(f"warning: {name}: {counts} line(s) in {source}", file=sys.stderr)
+
+
+def _unlabeled(run: Run) -> tuple[str, dict]:
+    """The pretraining text, streamed line by line through the tokeniser into a token store
+    (data/token_store.py) beside its JSON: memory stays flat however large the corpus."""
+    name, path, dropped = unlabeled_name(run.config), run.config.data.unlabeled, {}
+    if path:
+        source, lines = path, corpus_lines(Path(path), dropped)
+    else:
+        reviews = load_movie_reviews()
+        source, lines, dropped = reviews.source, iter(reviews.texts), reviews.dropped
+    digest = hashlib.sha256()
+
+    def tokenised():
+        for line in progress(lines, f"tokenising {source}"):
+            digest.update(line.encode() + b"\n")
+            yield tokenize(line)
+
+    counted = write_token_store(tokenised(), run.layout.data / name)
+    _warn(name, dropped, source)
+    return name, {"source": source, "dropped": dropped, "store": name, **counted,
+                  "fingerprint": digest.hexdigest()[:12]}
 
 
 def _sst() -> dict:
@@ -72,8 +97,8 @@ def _sst() -> dict:
     return prepared
 
 
-CORPORA = {**{name: partial(_labelled, name) for name in LINE_SETS},
-           "unlabeled": _unlabeled, "sst": _sst}
+CORPORA = {**{name: partial(_labelled, name) for name in LINE_SETS}, "sst": _sst}
+UNLABELED = "unlabeled"  # --corpus unlabeled: the pretraining text (data.unlabeled, CORPUS=)
 
 
 def _user(dataset: DataSet) -> dict:
@@ -87,7 +112,7 @@ def _user(dataset: DataSet) -> dict:
 
 def main(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
-    corpora, names = dict(CORPORA), args.corpus or ["mr", "unlabeled"]
+    corpora, names = dict(CORPORA), args.corpus or ["mr", UNLABELED]
     if args.dataset:
         if args.corpus:
             raise TaskError("prepare takes --corpus or --dataset, not both")
@@ -98,8 +123,9 @@ def main(args: argparse.Namespace) -> None:
     with exclusive(run.layout.data):
         for name in names:
             start = time.perf_counter()
-            prepared = {**corpora[name](), "seconds": time.perf_counter() - start}
+            name, prepared = _unlabeled(run) if name == UNLABELED else (name, corpora[name]())
+            prepared["seconds"] = time.perf_counter() - start
             path = run.layout.data / f"{name}.json"
             save_json(seal(prepared), path, indent=None)
-            print(f"{name}: {len(prepared['texts'])} sentences from {prepared['source']} "
-                  f"-> {path}")
+            sentences = prepared.get("sentences", len(prepared.get("texts", ())))
+            print(f"{name}: {sentences} sentences from {prepared['source']} -> {path}")

@@ -11,16 +11,19 @@ import argparse
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 
+from data.token_store import SentenceIds, open_token_store
 from data.vectors import read_vectors, write_vectors
 from data.vocab import Vocabulary
 from models.word_rae import WordRAE
-from pipeline.infra.artifacts import load_json, reusable, save_bytes_with, save_torch
+from pipeline.infra.artifacts import ArtifactError, load_json, reusable, save_bytes_with, save_torch
 from pipeline.infra.checkpoints import open_checkpoint, remove_checkpoint
 from pipeline.infra.config import PRETRAIN_SECTIONS, ConfigError
 from pipeline.infra.locks import exclusive
 from pipeline.infra.options import Run, add_common
+from pipeline.infra.paths import unlabeled_name
 from pipeline.infra.provenance import code_digest, provenance
 from training.rae_pretrain import pretrain_rae
 from training.skipgram import train_skipgram
@@ -53,20 +56,27 @@ def given_vectors(path: Path, vocab: Vocabulary, seed: int) -> torch.Tensor:
 
 def pretrain(run: Run) -> None:
     config, path = run.config, run.layout.pretrain
-    corpus = load_json(run.layout.data / "unlabeled.json", "prepare")
+    corpus = load_json(run.layout.data / f"{unlabeled_name(config)}.json", "prepare")
     made_from = {"config_digest": config.digest(*PRETRAIN_SECTIONS),
                  "data_fingerprint": corpus["fingerprint"], "seed": run.seed,
                  "code_digest": code_digest()}
     if reusable(path, "pretrain", **made_from):
         return
     checkpoint = open_checkpoint(path, made_from, run.checkpoint_every, "pretrain")
-    vocab = Vocabulary.build(corpus["tokens"], config.data.min_count)
+    stored_words, counts, provisional = open_token_store(run.layout.data / corpus["store"])
+    if (len(provisional), provisional.tokens) != (corpus["sentences"], corpus["tokens"]):
+        prepared = run.layout.data / f"{unlabeled_name(config)}.json"
+        raise ArtifactError(f"{run.layout.data / corpus['store']} does not hold the sentences "
+                            f"{prepared} records", f"delete {prepared} and run `make prepare`")
+    vocab = Vocabulary.from_counts(dict(zip(stored_words, counts.tolist(), strict=True)),
+                                   config.data.min_count)
     words = len(vocab) - 2  # besides <pad> and <unk>
     if words < MIN_WORDS:
         raise ConfigError(f"config key 'data.min_count' = {config.data.min_count} leaves "
                           f"{words} words of the unlabeled corpus in the vocabulary; "
                           f"at least {MIN_WORDS} are needed")
-    sentences = [ids for ids in map(vocab.encode, corpus["tokens"]) if ids]
+    sentences = SentenceIds(provisional.flat, provisional.offsets,
+                            np.asarray(vocab.encode(stored_words), dtype=np.int64))
 
     start = time.perf_counter()
     e = config.embeddings
@@ -101,7 +111,7 @@ def pretrain(run: Run) -> None:
         "seconds": {"prepare": corpus["seconds"], "embeddings": embedding_seconds,
                     "rae": rae_seconds},
         "sentences": len(sentences),
-        "tokens": sum(map(len, sentences)),
+        "tokens": sentences.tokens,
         "provenance": provenance(run.command),
     }, path)
     remove_checkpoint(path)

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from data.batching import length_batches, pad
+from data.token_store import SentenceIds
 from models.word_rae import WordRAE
 from training.divergence import check_finite
 from training.optimizer import adam
@@ -22,7 +23,8 @@ def mean_token_error(model: WordRAE, ids: torch.Tensor, lengths: torch.Tensor) -
     return error.sum() / lengths.sum()
 
 
-def pretrain_rae(model: WordRAE, sentences: list[list[int]], epochs: int, batch_size: int,
+def pretrain_rae(model: WordRAE, sentences: SentenceIds | list[list[int]], epochs: int,
+                 batch_size: int,
                  lr: float, max_length: int, seed: int, device: torch.device,
                  checkpoint: Checkpoint | None = None) -> list[float]:
     """Trains model.rae in place; -> mean reconstruction error per token, per epoch. With a
@@ -30,7 +32,9 @@ def pretrain_rae(model: WordRAE, sentences: list[list[int]], epochs: int, batch_
     model.embeddings.weight.requires_grad_(False)
     optimizer = adam(model.rae.parameters(), lr)
     rng = np.random.default_rng(seed)
-    lengths = [min(len(s), max_length) for s in sentences]
+    if not isinstance(sentences, SentenceIds):
+        sentences = SentenceIds.from_lists(sentences)
+    lengths = np.minimum(sentences.lengths(), max_length)
     loop = TrainingLoop(checkpoint or Checkpoint.in_memory(), "linear RAE", model.rae, optimizer,
                         rng)
     for epoch in loop.epochs(epochs):

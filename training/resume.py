@@ -8,8 +8,9 @@ own name, and the entries of the loops that made it are dropped.
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 import torch
@@ -110,8 +111,8 @@ class TrainingLoop:
                 self._epoch_rng = self.rng.bit_generator.state
             yield self.epoch
 
-    def steps(self, batches: list) -> Iterator:
-        for batch in batches[self.step:]:
+    def steps(self, batches: Iterable) -> Iterator:
+        for batch in itertools.islice(batches, self.step, None):
             yield batch
             self.step += 1
             self.checkpoint.update(self.name, self._state)

@@ -1,24 +1,34 @@
-"""Train skip-gram word vectors on tokenised sentences (word2vec's recipe, batched in torch)."""
+"""Train skip-gram word vectors on tokenised sentences (word2vec's recipe, batched in torch).
+
+The corpus is read a chunk of whole sentences at a time, each chunk's pairs shuffled within it,
+so memory stays flat however large the corpus; a corpus of one chunk (movie_reviews is) gets
+exactly the pairs of a whole-corpus shuffle.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import numpy as np
 import torch
 
+from data.token_store import SentenceIds
 from models.skipgram import SkipGram
 from training.divergence import check_finite
 from training.optimizer import adam
 from training.progress import progress
 from training.resume import Checkpoint, TrainingLoop
 
+CHUNK_TOKENS = 2_000_000  # ids whose pairs are made and shuffled together (about 250 MB)
 
-def training_pairs(sentences: list[list[int]], counts: np.ndarray, window: int, subsample: float,
-                   rng: np.random.Generator) -> np.ndarray:
-    """(center, context) id pairs for one epoch, shape (P, 2). Frequent words are dropped with
-    word2vec's probability, and a context at distance o is kept with probability
-    (window - o + 1) / window, which is word2vec's randomly shrunk window in expectation."""
-    ids = np.concatenate([np.asarray(s, dtype=np.int64) for s in sentences])
-    sentence_of = np.repeat(np.arange(len(sentences)), [len(s) for s in sentences])
+
+def training_pairs(ids: np.ndarray, lengths: np.ndarray, counts: np.ndarray, window: int,
+                   subsample: float, rng: np.random.Generator) -> np.ndarray:
+    """(center, context) id pairs of the sentences whose ids are concatenated in `ids`, shape
+    (P, 2), shuffled. Frequent words are dropped with word2vec's probability, and a context at
+    distance o is kept with probability (window - o + 1) / window, which is word2vec's randomly
+    shrunk window in expectation."""
+    sentence_of = np.repeat(np.arange(len(lengths)), lengths)
     frequency = counts / counts.sum()
     with np.errstate(divide="ignore"):
         keep_probability = np.minimum(1.0, np.sqrt(subsample / frequency) + subsample / frequency)
@@ -34,7 +44,24 @@ def training_pairs(sentences: list[list[int]], counts: np.ndarray, window: int, 
     return pairs[rng.permutation(len(pairs))]
 
 
-def train_skipgram(sentences: list[list[int]], vocab_size: int, dim: int, window: int,
+def token_counts(sentences: SentenceIds, vocab_size: int,
+                 chunk_tokens: int = CHUNK_TOKENS) -> np.ndarray:
+    """How often each id occurs (float64, for word2vec's frequencies), a chunk at a time."""
+    return sum((np.bincount(ids, minlength=vocab_size)
+                for ids, _ in sentences.chunks(chunk_tokens)), np.zeros(vocab_size))
+
+
+def epoch_batches(sentences: SentenceIds, counts: np.ndarray, window: int, subsample: float,
+                  batch_size: int, rng: np.random.Generator, chunk_tokens: int = CHUNK_TOKENS
+                  ) -> Iterator[torch.Tensor]:
+    """One epoch's batches of (center, context) pairs, made a chunk at a time."""
+    for ids, lengths in sentences.chunks(chunk_tokens):
+        pairs = torch.from_numpy(training_pairs(ids, lengths, counts, window, subsample, rng))
+        yield from pairs.split(batch_size)
+
+
+def train_skipgram(sentences: SentenceIds | list[list[int]], vocab_size: int, dim: int,
+                   window: int,
                    negatives: int, subsample: float, epochs: int, batch_size: int, lr: float,
                    seed: int, device: torch.device, checkpoint: Checkpoint | None = None
                    ) -> tuple[torch.Tensor, list[float]]:
@@ -42,7 +69,9 @@ def train_skipgram(sentences: list[list[int]], vocab_size: int, dim: int, window
     run picks up where it stopped."""
     rng = np.random.default_rng(seed)
     generator = torch.Generator(device=device).manual_seed(seed)
-    counts = np.bincount(np.concatenate(sentences), minlength=vocab_size).astype(np.float64)
+    if not isinstance(sentences, SentenceIds):
+        sentences = SentenceIds.from_lists(sentences)
+    counts = token_counts(sentences, vocab_size)
     noise = torch.tensor(counts**0.75, dtype=torch.float, device=device)
     noise[:2] = 0  # never draw <pad> or <unk> as noise
     model = SkipGram(vocab_size, dim).to(device)
@@ -50,11 +79,9 @@ def train_skipgram(sentences: list[list[int]], vocab_size: int, dim: int, window
     loop = TrainingLoop(checkpoint or Checkpoint.in_memory(), "skip-gram", model, optimizer, rng,
                         generator)
     for epoch in loop.epochs(epochs):
-        pairs = torch.from_numpy(training_pairs(sentences, counts, window, subsample, rng))
-        batches = range(0, len(pairs), batch_size)
-        for start in progress(loop.steps(batches), f"skip-gram epoch {epoch + 1}/{epochs}",
-                              total=len(batches)):
-            batch = pairs[start : start + batch_size].to(device)
+        batches = epoch_batches(sentences, counts, window, subsample, batch_size, rng)
+        for batch in progress(loop.steps(batches), f"skip-gram epoch {epoch + 1}/{epochs}"):
+            batch = batch.to(device)
             noise_ids = torch.multinomial(noise, len(batch) * negatives, replacement=True,
                                           generator=generator).view(len(batch), negatives)
             loss = model(batch[:, 0], batch[:, 1], noise_ids)

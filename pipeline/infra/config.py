@@ -17,6 +17,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from data.sources import corpus_stamp
 from data.vectors import dimension as vector_dimension
 from data.vectors import fingerprint as vector_fingerprint
 from pipeline.infra.memory import too_large
@@ -51,6 +52,14 @@ def _fraction_below_one(x) -> bool:
     return 0.0 <= x < 1.0
 
 
+def _path():
+    return _checked("", lambda x: len(x) <= 4096, "must be a path of 4,096 characters or less")
+
+
+def _computed():
+    return _checked("", lambda x: len(x) <= 64, "is computed at start; leave it out")
+
+
 def _dropout(default: float):
     return _checked(default, _fraction_below_one, "must be in [0, 1)")
 
@@ -81,6 +90,11 @@ MAX_LR = 10.0
 class DataConfig:
     min_count: int = _count(2, 10_000)  # vocabulary cut-off (unlabeled corpus)
     max_length: int = _count(60, 1000)  # longer sentences keep their last max_length tokens
+    # Pretraining text instead of nltk movie_reviews: a text file, a .gz or a folder of them,
+    # one sentence or document per line ("": movie_reviews); CORPUS= sets it too. Its stamp
+    # (file names, sizes, times) is filled in at start.
+    unlabeled: str = _path()
+    unlabeled_stamp: str = _computed()
 
 
 @dataclass
@@ -94,8 +108,8 @@ class EmbeddingConfig:
     lr: float = _above_zero(3e-3, MAX_LR)
     # A word2vec/GloVe text file to use instead of skip-gram ("": train skip-gram); VECTORS=
     # sets it too. Its dimension replaces `dim`, and its fingerprint is filled in at start.
-    vectors: str = _checked("", lambda x: len(x) <= 4096, "must be a path of 4,096 characters")
-    vectors_fingerprint: str = _checked("", lambda x: len(x) <= 64, "is computed; leave it out")
+    vectors: str = _path()
+    vectors_fingerprint: str = _computed()
 
 
 @dataclass
@@ -251,23 +265,27 @@ def parse_config(values: dict, vocab_size: int | None = None) -> Config:
     return config
 
 
-def with_vectors(config: Config, vectors: str | None = None) -> Config:
-    """The config with its word vectors resolved: `vectors` (VECTORS=) or the file's own
-    `embeddings.vectors`. Their dimension becomes `embeddings.dim` and their fingerprint joins
-    the config, so other vectors, or an edited file, never share a run folder."""
-    embeddings = config.embeddings
-    path = embeddings.vectors if vectors is None else vectors
-    if not path:
-        resolved = dataclasses.replace(embeddings, vectors="", vectors_fingerprint="")
-    else:
-        dim = vector_dimension(Path(path))
+def with_files(config: Config, vectors: str | None = None, unlabeled: str | None = None
+               ) -> Config:
+    """The config with the files it names resolved: word vectors (`vectors`, VECTORS=, else
+    `embeddings.vectors`) and pretraining text (`unlabeled`, CORPUS=, else `data.unlabeled`).
+    The vectors' dimension becomes `embeddings.dim`; the vectors' fingerprint and the text's
+    stamp join the config, so other files, or edited ones, never share a run folder."""
+    embeddings, data = config.embeddings, config.data
+    vectors = embeddings.vectors if vectors is None else vectors
+    unlabeled = data.unlabeled if unlabeled is None else unlabeled
+    embeddings = dataclasses.replace(embeddings, vectors=vectors, vectors_fingerprint="")
+    if vectors:
+        dim = vector_dimension(Path(vectors))
         check = next(f for f in dataclasses.fields(embeddings) if f.name == "dim").metadata
         if not check["check"](dim):
-            raise ConfigError(f"VECTORS={path} holds {dim}-dimensional vectors; embeddings.dim "
-                              f"{check['why']}")
-        resolved = dataclasses.replace(embeddings, vectors=path, dim=dim,
-                                       vectors_fingerprint=vector_fingerprint(Path(path)))
-    config = dataclasses.replace(config, embeddings=resolved)
+            raise ConfigError(f"VECTORS={vectors} holds {dim}-dimensional vectors; "
+                              f"embeddings.dim {check['why']}")
+        embeddings = dataclasses.replace(embeddings, dim=dim,
+                                         vectors_fingerprint=vector_fingerprint(Path(vectors)))
+    data = dataclasses.replace(data, unlabeled=unlabeled,
+                               unlabeled_stamp=corpus_stamp(Path(unlabeled)) if unlabeled else "")
+    config = dataclasses.replace(config, embeddings=embeddings, data=data)
     problem = too_large(config, None)
     if problem:
         raise ConfigError(problem)

@@ -12,7 +12,7 @@ import torch
 
 from data.datasets import DATASETS, DataSet, resolve_dataset
 from data.splits import PROTOCOLS
-from pipeline.infra.config import Config, load_config, with_vectors
+from pipeline.infra.config import Config, load_config, with_files
 from pipeline.infra.paths import Layout, folder_names
 from pipeline.infra.runtime import DEVICES, resolve_device, set_seed
 
@@ -60,6 +60,10 @@ def add_common(parser: argparse.ArgumentParser, task: bool = False) -> None:
     parser.add_argument("--vectors", metavar="PATH",
                         help="word2vec/GloVe text vectors to use instead of skip-gram (default: "
                              "the config's embeddings.vectors)")
+    parser.add_argument("--unlabeled", metavar="PATH",
+                        help="pretraining text instead of movie_reviews: a text file, a .gz or a "
+                             "folder of them, a sentence or document per line (default: the "
+                             "config's data.unlabeled)")
     parser.add_argument("--checkpoint-every", type=seconds_value, default=60.0, metavar="SECONDS",
                         help="save training state this often, so a killed pretrain or classify "
                              "resumes (default: %(default)s; 0: after every step)")
@@ -96,7 +100,7 @@ class Run:
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Run:
         """Read and check the config before any work, then seed everything."""
-        config = with_vectors(load_config(args.config), args.vectors)
+        config = with_files(load_config(args.config), args.vectors, args.unlabeled)
         device = resolve_device(args.device)
         set_seed(args.seed)
         layout = Layout(Path(args.build), Path(args.reports),

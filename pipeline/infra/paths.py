@@ -1,6 +1,6 @@
 """Where each stage writes, and the make target that writes it. The Makefile asks this module
 for the run folders' and the data set's names (`python3 -m pipeline.infra.paths CONFIG SEED
-DATASET TEXT_COLUMN LABEL_COLUMN VECTORS`), so the two agree.
+DATASET TEXT_COLUMN LABEL_COLUMN VECTORS CORPUS`), so the two agree.
 
     build/data/{mr,subj,cr,mpqa,unlabeled,sst,<user data>}.json   prepare (tokenised text)
     build/pretrain-<P>-seed<S>/pretrain.pt              pretrain (vocabulary, vectors, RAE)
@@ -28,7 +28,7 @@ from pipeline.infra.config import (
     Config,
     ConfigError,
     load_config,
-    with_vectors,
+    with_files,
 )
 
 DIGEST_LENGTH = 8
@@ -78,6 +78,12 @@ class Layout:
         return self.report(task) / ".source"
 
 
+def unlabeled_name(config: Config) -> str:
+    """The prepared pretraining text: movie_reviews, or the CORPUS named by its stamp."""
+    stamp = config.data.unlabeled_stamp
+    return f"unlabeled-{stamp}" if config.data.unlabeled else "unlabeled"
+
+
 def classify_target(dataset_args: str, protocol: str, family: str) -> str:
     """The make command that builds a family's classify artifacts for a task; `dataset_args`
     is DataSet.make_args."""
@@ -85,15 +91,17 @@ def classify_target(dataset_args: str, protocol: str, family: str) -> str:
 
 
 def _for_make(config_file: str, seed_text: str, dataset: str = "mr", text_column: str = "text",
-              label_column: str = "label", vectors: str = "") -> list[str]:
-    """The run and pretraining folders, then the data set's name, kind and corpus; where
+              label_column: str = "label", vectors: str = "", unlabeled: str = "") -> list[str]:
+    """The run and pretraining folders, the prepared pretraining text, then the data set's
+    name, kind and corpus; where
     something is wrong, placeholders that the stage itself will refuse with a proper message."""
     try:
-        config = with_vectors(load_config(config_file), vectors or None)
-        folders = folder_names(Path(config_file), config, int(seed_text))
+        config = with_files(load_config(config_file), vectors or None, unlabeled or None)
+        folders = (*folder_names(Path(config_file), config, int(seed_text)),
+                   unlabeled_name(config))
     except (ConfigError, ValueError, DataUnavailable):
         folders = (f"{Path(config_file).stem}-invalid-seed{seed_text}",
-                   f"pretrain-invalid-seed{seed_text}")
+                   f"pretrain-invalid-seed{seed_text}", "unlabeled-invalid")
     try:
         data = resolve_dataset(dataset, text_column, label_column)
         named = (data.name, data.kind, data.corpus)
@@ -103,4 +111,4 @@ def _for_make(config_file: str, seed_text: str, dataset: str = "mr", text_column
 
 
 if __name__ == "__main__":  # for the Makefile
-    print(*_for_make(*sys.argv[1:7]))
+    print(*_for_make(*sys.argv[1:8]))

@@ -7,7 +7,7 @@ import torch
 from data.sources import DataUnavailable
 from data.vectors import dimension, read_vectors, write_vectors
 from data.vocab import Vocabulary
-from pipeline.infra.config import Config, ConfigError, with_vectors
+from pipeline.infra.config import Config, ConfigError, with_files
 from pipeline.infra.paths import folder_names
 from pipeline.pretrain import given_vectors
 
@@ -55,18 +55,18 @@ def test_bad_vectors_are_one_line_naming_the_line(tmp_path, content, message):
 def test_the_file_sets_the_dimension_and_its_content_the_folders(tmp_path):
     path = tmp_path / "v.txt"
     path.write_bytes(b"film 1 2 3\ngood 4 5 6\n")
-    config = with_vectors(Config(), str(path))
+    config = with_files(Config(), str(path))
     assert config.embeddings.dim == 3 and config.embeddings.vectors == str(path)
     names = folder_names(path, config, 0)
-    assert with_vectors(config).embeddings == config.embeddings  # resolving twice: the same
+    assert with_files(config).embeddings == config.embeddings  # resolving twice: the same
     path.write_bytes(b"film 1 2 3\ngood 4 5 7\n")
-    assert folder_names(path, with_vectors(Config(), str(path)), 0) != names
-    assert folder_names(path, with_vectors(Config()), 0) != names  # skip-gram again
+    assert folder_names(path, with_files(Config(), str(path)), 0) != names
+    assert folder_names(path, with_files(Config()), 0) != names  # skip-gram again
     path.write_bytes(b"film " + b"1 " * 5000 + b"\n")
     with pytest.raises(ConfigError, match="5000-dimensional vectors; embeddings.dim must be in"):
-        with_vectors(Config(), str(path))
+        with_files(Config(), str(path))
     with pytest.raises(DataUnavailable, match="cannot be read"):
-        with_vectors(Config(), str(tmp_path / "missing.txt"))
+        with_files(Config(), str(tmp_path / "missing.txt"))
 
 
 def test_words_the_file_lacks_start_small_and_the_rest_are_the_files(tmp_path):

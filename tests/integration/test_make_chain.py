@@ -4,11 +4,13 @@
 own copy of that build, so no test sees what another did and their order does not matter.
 """
 
+import gzip
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from nltk import Tree
@@ -62,6 +64,25 @@ def test_pretraining_writes_its_vectors_for_other_tools(built):
     table = pretrained["encoder"]["embeddings.weight"]
     assert dim == table.shape[1] and list(found) == pretrained["vocab"]
     assert torch.allclose(torch.tensor(list(found.values())), table, rtol=1e-5, atol=1e-6)
+
+
+def test_pretraining_on_a_corpus_of_ones_own(make, chain, data_slice, tmp_path):
+    corpus = tmp_path / "my corpus"
+    corpus.mkdir()
+    words = "the a film plot actor scene good bad long short fun dull story".split()
+    rng = np.random.default_rng(0)
+    lines = [" ".join(rng.choice(words, 8)) + " ." for _ in range(300)]
+    (corpus / "part1.txt").write_text("\n".join(lines[:200]) + "\n")
+    (corpus / "part2.txt.gz").write_bytes(gzip.compress(("\n".join(lines[200:]) + "\n").encode()))
+    before = set((chain / "build").glob("pretrain-*"))
+    result = make("pretrain", workdir=chain, data=data_slice, extra=[f"CORPUS={corpus}"])
+    assert result.returncode == 0, result.stderr
+    (folder,) = set((chain / "build").glob("pretrain-*")) - before
+    pretrained = torch.load(folder / "pretrain.pt", weights_only=True)
+    assert pretrained["sentences"] == 300 and len(pretrained["vocab"]) == 2 + len(words) + 1
+    assert (folder / "vectors.txt").is_file() and list((chain / "build/data").glob("unlabeled-*"))
+    again = make("pretrain", workdir=chain, data=data_slice, extra=[f"CORPUS={corpus}"])
+    assert again.returncode == 0 and "pipeline" not in again.stdout
 
 
 def test_finished_stages_are_not_rerun(make, built, data_slice):
