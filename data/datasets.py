@@ -5,6 +5,7 @@ pipeline/infra/paths.py for these names before any package is installed.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,13 +33,13 @@ class DataSet:
 
     @property
     def make_args(self) -> str:
-        """The make variables that name it again."""
+        """The make variables that name it again, quoted for a shell."""
         if self.path is None:
             return f"DATASET={self.name}"
-        columns = "".join(f" {variable}={value}" for variable, value, default in (
+        columns = "".join(f" {variable}={shlex.quote(value)}" for variable, value, default in (
             ("TEXT_COLUMN", self.text_column, "text"), ("LABEL_COLUMN", self.label_column, "label"))
             if value != default)
-        return f"DATASET={self.path}{columns}"
+        return f"DATASET={shlex.quote(str(self.path))}{columns}"
 
 
 def resolve_dataset(argument: str, text_column: str = "text", label_column: str = "label"

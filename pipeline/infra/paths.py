@@ -93,8 +93,8 @@ def classify_target(dataset_args: str, protocol: str, family: str) -> str:
 def _for_make(config_file: str, seed_text: str, dataset: str = "mr", text_column: str = "text",
               label_column: str = "label", vectors: str = "", unlabeled: str = "") -> list[str]:
     """The run and pretraining folders, the prepared pretraining text, then the data set's
-    name, kind and corpus; where
-    something is wrong, placeholders that the stage itself will refuse with a proper message."""
+    name, kind and corpus; where something is wrong, placeholders that the stage itself will
+    refuse with a proper message."""
     try:
         config = with_files(load_config(config_file), vectors or None, unlabeled or None)
         folders = (*folder_names(Path(config_file), config, int(seed_text)),
