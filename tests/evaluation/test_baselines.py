@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from sklearn.svm import LinearSVC
 
 from evaluation.baselines import NBSVM, MajorityBaseline, TfidfLogisticRegression
 
@@ -33,3 +34,21 @@ def test_baselines_learn_a_clear_signal(cues):
         assert (model.predict(docs[300:]) == labels[300:]).mean() > 0.95
     majority = MajorityBaseline().fit(docs, np.array([0, 1, 1] * 10))
     assert set(majority.predict(docs[:5])) == {1}
+
+
+
+def test_nbsvm_scales_the_whole_svm_towards_naive_bayes():
+    """Score = beta * (the SVM's own score) + (1 - beta) * mean|w| * (r . x): the intercept
+    shrinks with the weights, so unbalanced classes do not tip every answer to the larger."""
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(30)]
+    docs = [list(rng.choice(words, 5)) for _ in range(200)]
+    labels = (rng.random(200) < 0.7).astype(int)  # unbalanced, as CR is
+    model = NBSVM(max_n=1).fit(docs, labels)
+    [(r, _, _)] = model.problems_
+    x = model.vectorizer_.transform(docs).multiply(r).tocsr()
+    svm = LinearSVC(C=1.0, loss="squared_hinge").fit(x, labels)
+    own = x @ svm.coef_.ravel() + svm.intercept_[0]
+    naive_bayes = np.abs(svm.coef_).mean() * np.asarray(x.sum(1)).ravel()
+    expected = model.beta * own + (1 - model.beta) * naive_bayes
+    assert np.allclose(model.decision_function(docs)[:, 0], expected)
