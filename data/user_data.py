@@ -92,11 +92,11 @@ def _lines(file: Path) -> Iterator[tuple[int, str]]:
 
 def _csv_rows(file: Path, delimiter: str) -> Iterator[tuple[int, dict]]:
     lines = _lines(file)
-    numbers = []  # csv joins quoted newlines, so a row starts at the first line it took
+    reached = [1]  # the line the reader has read up to (a quoted newline spans lines)
 
     def text():
         for number, line in lines:
-            numbers.append(number)
+            reached[0] = number
             yield line
 
     reader = csv.DictReader(text(), delimiter=delimiter, strict=True)
@@ -105,9 +105,9 @@ def _csv_rows(file: Path, delimiter: str) -> Iterator[tuple[int, dict]]:
         if header and header[0].lstrip().startswith(("{", "[")):
             raise DataUnavailable(f"{file} looks like JSON, not {file.suffix[1:].upper()}")
         for row in reader:
-            yield numbers[-1], row
+            yield reached[0], row
     except csv.Error as err:
-        raise DataUnavailable(f"{file} line {numbers[-1] if numbers else 1} is not "
+        raise DataUnavailable(f"{file} line {reached[0]} is not "
                               f"{file.suffix[1:].upper()} ({err})") from None
 
 

@@ -2,11 +2,13 @@ import gzip
 
 import numpy as np
 import pytest
+import torch
 
 from data import sources, token_store
 from data.sources import DataUnavailable, corpus_lines, corpus_stamp
 from data.token_store import SentenceIds, open_token_store, write_token_store
 from data.vocab import Vocabulary
+from training.skipgram import train_skipgram
 
 SENTENCES = [["a", "b"], [], ["c"], ["a", "a", "d", "e"], ["b"], ["e", "f", "a"]]
 
@@ -57,3 +59,20 @@ def test_a_corpus_is_a_file_a_gz_or_a_folder_of_them(tmp_path, monkeypatch):
     (tmp_path / "c" / "b.gz").write_bytes(b"not gzip")
     with pytest.raises(DataUnavailable, match="b.gz cannot be read"):
         list(corpus_lines(tmp_path / "c", {}))
+
+
+def test_skipgram_reads_the_store_as_it_reads_lists(tmp_path):
+    """The pretraining path (store, mapped ids) trains the vectors the list path trains."""
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(20)]
+    corpus = [list(rng.choice(words, rng.integers(1, 9))) for _ in range(300)]
+    write_token_store(iter(corpus), tmp_path / "store")
+    stored_words, counts, stored = open_token_store(tmp_path / "store")
+    vocab = Vocabulary.from_counts(dict(zip(stored_words, counts.tolist(), strict=True)), 1)
+    mapped = SentenceIds(stored.flat, stored.offsets, np.asarray(vocab.encode(stored_words)))
+    trained = []
+    for sentences in (mapped, [vocab.encode(s) for s in corpus]):
+        torch.manual_seed(0)
+        trained.append(train_skipgram(sentences, len(vocab), 8, 2, 2, 1e-3, 2, 64, 1e-2, 0,
+                                      torch.device("cpu")))
+    assert torch.equal(trained[0][0], trained[1][0]) and trained[0][1] == trained[1][1]
