@@ -11,6 +11,7 @@ CORPUS   ?=## pretraining text instead of movie_reviews: a file, a .gz or a fold
 MODEL    ?=## a family below, or all (empty: all on SST, else linear)
 SEED     ?= 0## seeds folds, initialisation and data order
 DEVICE   ?= auto## auto, cpu or cuda
+NPROC    ?= 1## pretraining processes (torchrun, DDP; one thread each when more than 1)
 BUILD    ?= build## where artifacts go (git-ignored)
 REPORTS  ?= reports## where reports go (git-ignored)
 CHECKPOINT ?= 60## seconds between checkpoints of pretrain and classify (0: every step)
@@ -70,6 +71,9 @@ ARGS = --config $(CONFIG) --seed $(SEED) --device $(DEVICE) --build $(BUILD) --r
 TASK_ARGS = --dataset "$$RAE_DATASET" --text-column '$(TEXT_COLUMN)' \
             --label-column '$(LABEL_COLUMN)' --protocol $(PROTOCOL)
 STAGE = $(PY) -m pipeline
+# NPROC > 1: torchrun's launcher (pipeline/launch.py takes torchrun's options) starts the ranks
+PRETRAIN_STAGE = $(if $(filter-out 1,$(NPROC)),$(PY) -m pipeline.launch --standalone \
+                   --nproc-per-node=$(NPROC) -m pipeline,$(STAGE))
 
 .DEFAULT_GOAL := help
 .PHONY: help install prepare pretrain classify eval benchmark predict toy bench test test-fast \
@@ -113,7 +117,7 @@ endif
 pretrain: $(PRETRAIN) ## train word vectors and the linear RAE on unlabeled text
 
 $(PRETRAIN): $(UNLABELED) $(COMPUTING_CODE)
-	$(STAGE) pretrain $(ARGS)
+	$(PRETRAIN_STAGE) pretrain $(ARGS)
 
 classify: $(CLASSIFY) ## fit the MODEL's classifiers on the DATASET, fold by fold
 

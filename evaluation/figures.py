@@ -86,6 +86,21 @@ def toy_reconstruction(inputs: list[list[float]], unrolled: dict[str, list[list[
     save(figure, path)
 
 
+def process_scaling(rows: list[dict], speeds: dict[str, str], path: Path) -> None:
+    """Training speed against the number of processes, as a multiple of one process's."""
+    figure, axes = plt.subplots(figsize=(5, 3.6))
+    processes = [row["processes"] for row in rows]
+    for key, label in speeds.items():
+        axes.plot(processes, [row[key] / rows[0][key] for row in rows], marker="o", label=label)
+    axes.plot(processes, processes, color="grey", linestyle=":", label="linear scaling")
+    axes.set_xticks(processes)
+    axes.set_xlabel("processes (torchrun, one thread each)")
+    axes.set_ylabel("tokens/s, relative to 1 process")
+    axes.set_title("pretraining across processes (DDP)", fontsize=9)
+    axes.legend(fontsize=8)
+    save(figure, path)
+
+
 def toy_sweep(sweep: list[dict], path: Path) -> None:
     """Recall against sequence length, one line per hidden size."""
     figure, axes = plt.subplots(figsize=(5, 3.6))

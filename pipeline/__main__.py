@@ -57,9 +57,25 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from data.tasks import TaskError
     from pipeline.infra.artifacts import ArtifactError
     from pipeline.infra.config import ConfigError
+    from training.distributed import PeerLost
     from training.divergence import TrainingDiverged
 
-    return ConfigError, DataUnavailable, ArtifactError, TaskError, TrainingDiverged
+    return ConfigError, DataUnavailable, ArtifactError, TaskError, TrainingDiverged, PeerLost
+
+
+# Set by pipeline/launch.py for the processes it starts: it tells why a process died itself.
+LAUNCHED = "RAE_LAUNCHED_BY_PIPELINE"
+
+
+def _speaks_for_itself(err: Exception) -> bool:
+    """Of torchrun's processes (it sets RANK) only rank 0 tells what every rank meets alike
+    (they read the same files and all-reduce the same loss). A lost peer is told by each rank,
+    unless pipeline.launch, which knows which process died and how, tells it."""
+    from training.distributed import PeerLost
+
+    if isinstance(err, PeerLost):
+        return LAUNCHED not in os.environ
+    return os.environ.get("RANK", "0") == "0"
 
 
 def describe(err: OSError) -> str:
@@ -83,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             module.main(args)
         except user_errors as err:
-            print(f"error: {err}", file=sys.stderr)
+            if _speaks_for_itself(err):
+                print(f"error: {err}", file=sys.stderr)
             return 2
     except KeyboardInterrupt:
         print(INTERRUPTED, file=sys.stderr)

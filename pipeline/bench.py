@@ -9,7 +9,8 @@ lengths follow MR's (mean about 22 tokens), with one optimiser step per batch or
   reference_tree (one sentence, Python lists, every candidate pair scored one by one);
 - parse-tree RAE training as `make classify MODEL=tree` runs it (level by level), against
   reference_tree_loss (one tree, composed recursively); the trees are the greedy RAE's;
-- pretraining's memory and speed as the corpus grows 1x, 4x and 16x (bench_corpus.py).
+- pretraining's memory and speed as the corpus grows 1x, 4x and 16x (bench_corpus.py);
+- pretraining's speed in 1 and 2 processes (bench_ranks.py; the curve -> reports/bench.png).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from models.linear_rae import reference_scan
 from models.parse_tree_rae import ParseTreeRAE
 from models.word_rae import WordRAE
 from pipeline.bench_corpus import corpus_scaling
+from pipeline.bench_ranks import process_scaling
 from pipeline.infra.artifacts import save_json
 from pipeline.infra.options import Run, add_common
 from pipeline.infra.provenance import provenance
@@ -162,6 +164,7 @@ def main(args: argparse.Namespace) -> None:
     lengths = np.clip(rng.normal(22, 9, SENTENCES).round(), 3, 60).astype(int)
     sentences = [rng.integers(2, VOCAB, n).tolist() for n in lengths]
     result = {**_linear(run, sentences), **_trees(run, sentences), **corpus_scaling(),
+              **process_scaling(run.layout.reports / "bench.png"),
               "device": str(run.device), "threads": torch.get_num_threads(),
               "provenance": provenance(run.command)}
     path = run.layout.reports / "bench.json"
@@ -184,7 +187,15 @@ def main(args: argparse.Namespace) -> None:
               f"{row['tokenise_tokens_per_s']:,.0f} tokens/s, skip-gram "
               f"{row['skipgram_pairs_per_s']:,.0f} pairs/s, linear RAE "
               f"{row['rae_tokens_per_s']:,.0f} tokens/s, peak memory {row['peak_rss_mb']:,.0f} MB")
-    print(f"-> {path}")
+    for row in result["process_scaling"]:
+        print(f"{row['processes']} process(es), one thread each: skip-gram "
+              f"{row['skipgram_tokens_per_s']:,.0f} tokens/s "
+              f"({row['skipgram_4x_batch_tokens_per_s']:,.0f} with a 4x batch), "
+              f"linear RAE {row['rae_tokens_per_s']:,.0f} tokens/s")
+    reduce = result["process_scaling"][-1]["skipgram_gradient_all_reduce"]
+    print(f"skip-gram's gradient all-reduce per step: dense {reduce['dense_ms']:.1f} ms, sparse "
+          f"({reduce['rows_per_batch']:,} rows) {reduce['sparse_ms']:.1f} ms")
+    print(f"-> {path}, {path.with_name('bench.png')}")
 
 
 def _linear(run: Run, sentences: list[list[int]]) -> dict:

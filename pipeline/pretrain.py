@@ -8,7 +8,9 @@ vocabulary, the word vectors or the RAE, whatever the protocol.
 from __future__ import annotations
 
 import argparse
+import os
 import time
+from contextlib import ExitStack, redirect_stdout
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +27,7 @@ from pipeline.infra.locks import exclusive
 from pipeline.infra.options import Run, add_common
 from pipeline.infra.paths import unlabeled_name
 from pipeline.infra.provenance import code_digest, provenance
+from training.distributed import Ranks, start, stop
 from training.rae_pretrain import pretrain_rae
 from training.skipgram import train_skipgram
 
@@ -36,9 +39,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> None:
+    """One process, or each rank of `torchrun ... -m pipeline pretrain`: only rank 0 takes
+    the folder's lock (the others wait for it at the barrier), writes files and prints; the
+    others would only say the same again."""
     run = Run.from_args(args)
-    with exclusive(run.layout.pretrain_folder):
-        pretrain(run)
+    ranks, run.device = start(run.device)
+    with ExitStack() as stack:
+        stack.callback(stop)
+        if ranks.main:
+            stack.enter_context(exclusive(run.layout.pretrain_folder))
+        else:
+            stack.enter_context(redirect_stdout(stack.enter_context(open(os.devnull, "w"))))
+        with ranks.watching_peers():
+            ranks.barrier()
+            pretrain(run, ranks)
 
 
 def given_vectors(path: Path, vocab: Vocabulary, seed: int) -> torch.Tensor:
@@ -54,7 +68,7 @@ def given_vectors(path: Path, vocab: Vocabulary, seed: int) -> torch.Tensor:
     return vectors
 
 
-def pretrain(run: Run) -> None:
+def pretrain(run: Run, ranks: Ranks) -> None:
     config, path = run.config, run.layout.pretrain
     corpus = load_json(run.layout.data / f"{unlabeled_name(config)}.json", "prepare")
     made_from = {"config_digest": config.digest(*PRETRAIN_SECTIONS),
@@ -62,7 +76,8 @@ def pretrain(run: Run) -> None:
                  "code_digest": code_digest()}
     if reusable(path, "pretrain", **made_from):
         return
-    checkpoint = open_checkpoint(path, made_from, run.checkpoint_every, "pretrain")
+    checkpoint = open_checkpoint(path, made_from, run.checkpoint_every, "pretrain",
+                                 write=ranks.main)
     stored_words, counts, provisional = open_token_store(run.layout.data / corpus["store"])
     if (len(provisional), provisional.tokens) != (corpus["sentences"], corpus["tokens"]):
         prepared = run.layout.data / f"{unlabeled_name(config)}.json"
@@ -85,9 +100,10 @@ def pretrain(run: Run) -> None:
     else:
         vectors, embedding_losses = train_skipgram(
             sentences, len(vocab), e.dim, e.window, e.negatives, e.subsample, e.epochs,
-            e.batch_size, e.lr, run.seed, run.device, checkpoint)
-    save_bytes_with(lambda stream: write_vectors(stream, vocab.words, vectors),
-                    run.layout.pretrain_folder / "vectors.txt")
+            e.batch_size, e.lr, run.seed, run.device, checkpoint, ranks)
+    if ranks.main:
+        save_bytes_with(lambda stream: write_vectors(stream, vocab.words, vectors),
+                        run.layout.pretrain_folder / "vectors.txt")
     embedding_seconds = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -96,8 +112,10 @@ def pretrain(run: Run) -> None:
         encoder.embeddings.weight.copy_(vectors)
     r = config.rae
     rae_losses = pretrain_rae(encoder, sentences, r.epochs, r.batch_size, r.lr,
-                              config.data.max_length, run.seed, run.device, checkpoint)
+                              config.data.max_length, run.seed, run.device, checkpoint, ranks)
     rae_seconds = time.perf_counter() - start
+    if not ranks.main:
+        return
 
     save_torch({
         "kind": "pretrain",
@@ -112,6 +130,7 @@ def pretrain(run: Run) -> None:
                     "rae": rae_seconds},
         "sentences": len(sentences),
         "tokens": sentences.tokens,
+        "processes": ranks.world,
         "provenance": provenance(run.command),
     }, path)
     remove_checkpoint(path)

@@ -14,6 +14,7 @@ import torch
 
 from data.token_store import SentenceIds
 from models.skipgram import SkipGram
+from training.distributed import SINGLE, Ranks
 from training.divergence import check_finite
 from training.optimizer import adam
 from training.progress import progress
@@ -63,10 +64,11 @@ def epoch_batches(sentences: SentenceIds, counts: np.ndarray, window: int, subsa
 def train_skipgram(sentences: SentenceIds | list[list[int]], vocab_size: int, dim: int,
                    window: int,
                    negatives: int, subsample: float, epochs: int, batch_size: int, lr: float,
-                   seed: int, device: torch.device, checkpoint: Checkpoint | None = None
-                   ) -> tuple[torch.Tensor, list[float]]:
+                   seed: int, device: torch.device, checkpoint: Checkpoint | None = None,
+                   ranks: Ranks = SINGLE) -> tuple[torch.Tensor, list[float]]:
     """-> (word vectors (V, d) on the CPU, mean loss per epoch). With a checkpoint, a killed
-    run picks up where it stopped."""
+    run picks up where it stopped; with ranks, each process trains on its share of every
+    batch (training/distributed.py)."""
     rng = np.random.default_rng(seed)
     generator = torch.Generator(device=device).manual_seed(seed)
     if not isinstance(sentences, SentenceIds):
@@ -76,20 +78,24 @@ def train_skipgram(sentences: SentenceIds | list[list[int]], vocab_size: int, di
     noise[:2] = 0  # never draw <pad> or <unk> as noise
     model = SkipGram(vocab_size, dim).to(device)
     optimizer = adam(model.parameters(), lr)
+    trained = ranks.wrap(model, device)
     loop = TrainingLoop(checkpoint or Checkpoint.in_memory(), "skip-gram", model, optimizer, rng,
                         generator)
     for epoch in loop.epochs(epochs):
         batches = epoch_batches(sentences, counts, window, subsample, batch_size, rng)
         for batch in progress(loop.steps(batches), f"skip-gram epoch {epoch + 1}/{epochs}"):
-            batch = batch.to(device)
+            # every rank draws the whole batch's noise, so the generator stays in step
             noise_ids = torch.multinomial(noise, len(batch) * negatives, replacement=True,
                                           generator=generator).view(len(batch), negatives)
-            loss = model(batch[:, 0], batch[:, 1], noise_ids)
+            rows, weight = ranks.share(np.arange(len(batch)))
+            pairs, negative = batch[rows].to(device), noise_ids[torch.from_numpy(rows)]
+            share_loss = trained(pairs[:, 0], pairs[:, 1], negative)
+            loss = share_loss * (weight * len(rows) / len(batch) * ranks.world)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
-            loop.record(check_finite(loss.item(), f"skip-gram, epoch {epoch + 1}") * len(batch),
-                        len(batch))
+            value = check_finite(ranks.global_mean(loss), f"skip-gram, epoch {epoch + 1}")
+            loop.record(value * len(batch), len(batch))
         loop.end_epoch()
     loop.finish()
     return model.center.weight.detach().cpu(), loop.losses

@@ -17,10 +17,11 @@ def checkpoint_path(artifact: Path) -> Path:
     return artifact.with_name(f"{artifact.stem}.checkpoint.pt")
 
 
-def open_checkpoint(artifact: Path, identity: dict, every_seconds: float, make_target: str
-                    ) -> Checkpoint:
+def open_checkpoint(artifact: Path, identity: dict, every_seconds: float, make_target: str,
+                    write: bool = True) -> Checkpoint:
     """Resume from the artifact's checkpoint when it was made for `identity`; a damaged
-    checkpoint stops the run (ArtifactError naming the file)."""
+    checkpoint stops the run (ArtifactError naming the file). write=False: read it, never
+    write it (the ranks of a distributed run besides rank 0)."""
     path = checkpoint_path(artifact)
     entries = {}
     if path.is_file():
@@ -34,11 +35,13 @@ def open_checkpoint(artifact: Path, identity: dict, every_seconds: float, make_t
         else:
             entries = saved["entries"]
             print(f"resuming from {path} ({', '.join(entries) or 'nothing finished yet'})")
+    if not write:
+        return Checkpoint.writing(entries, lambda entries: None, float("inf"))
 
-    def write(entries: dict) -> None:
+    def save(entries: dict) -> None:
         save_torch({"identity": identity, "entries": entries}, path)
 
-    return Checkpoint.writing(entries, write, every_seconds)
+    return Checkpoint.writing(entries, save, every_seconds)
 
 
 def remove_checkpoint(artifact: Path) -> None:

@@ -1,8 +1,11 @@
 """SIGKILL real pretrain and classify processes mid-run, start them again, and compare with
-uninterrupted runs; and two runs started together on one build folder."""
+uninterrupted runs; two runs started together on one build folder; and pretraining as two
+torchrun ranks (gloo, localhost): what they write, a killed run, a dead rank."""
 
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -18,22 +21,66 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.integration
 
 
-def _stage(name: str, workdir: Path, data: Path, *extra: str) -> subprocess.Popen:
-    command = [sys.executable, "-m", "pipeline", name, "--config", "tests/tiny.toml",
+TWO_RANKS = ("pipeline.launch", "--standalone", "--nproc-per-node=2", "-m", "pipeline")
+
+
+def _stage(name: str, workdir: Path, data: Path, *extra: str, launcher=("pipeline",),
+           env=None) -> subprocess.Popen:
+    command = [sys.executable, "-m", *launcher, name, "--config", "tests/tiny.toml",
                "--build", str(workdir / "build"), "--reports", str(workdir / "reports"),
                "--device", "cpu", *extra]
-    return subprocess.Popen(command, cwd=ROOT, env={**os.environ, "RAE_DATA_DIR": str(data)},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "RAE_DATA_DIR": str(data), **(env or {})},
+                            text=True)
 
 
-def _finish(process: subprocess.Popen) -> str:
-    stdout, stderr = process.communicate(timeout=600)
+def _family(process: subprocess.Popen) -> dict[int, bytes]:
+    """pid -> environment of the process and all it started (torchrun gives each rank a
+    session of its own, so only parenthood finds them)."""
+    parents = {}
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:  # the parent is the field after the parenthesised command name
+            parents[int(proc.name)] = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):  # gone meanwhile
+            continue
+    family, grew = {process.pid}, True
+    while grew:
+        children = {pid for pid, parent in parents.items() if parent in family} - family
+        family |= children
+        grew = bool(children)
+    found = {}
+    for pid in family:
+        try:
+            found[pid] = Path(f"/proc/{pid}/environ").read_bytes()
+        except OSError:
+            continue
+    return found
+
+
+def _kill_all(process: subprocess.Popen) -> None:
+    """SIGKILL the process and every process it started."""
+    for pid in _family(process):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    process.wait()
+
+
+def _finish(process: subprocess.Popen, timeout: float = 600) -> str:
+    """Its output once it ends well; killed, with all it started, if it runs past timeout (a
+    rank that lost its peer could otherwise hang the test run)."""
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_all(process)
+        raise
     assert process.returncode == 0, stderr
     return stdout
 
 
-def _kill_once_saved(process: subprocess.Popen, checkpoint: Path, entry: str) -> None:
-    """SIGKILL the process as soon as its checkpoint holds `entry` (a training loop's state)."""
+def _wait_until_saved(process: subprocess.Popen, checkpoint: Path, entry: str) -> None:
+    """Return as soon as the checkpoint holds `entry` (a training loop's state)."""
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         assert process.poll() is None, "the stage finished before it could be killed"
@@ -42,11 +89,15 @@ def _kill_once_saved(process: subprocess.Popen, checkpoint: Path, entry: str) ->
         except FileNotFoundError:
             entries = {}
         if any(name.startswith(entry) for name in entries):
-            process.kill()
-            process.wait()
             return
         time.sleep(0.02)
     raise AssertionError(f"{checkpoint} never held {entry}")
+
+
+def _kill_once_saved(process: subprocess.Popen, checkpoint: Path, entry: str) -> None:
+    """SIGKILL the stage and all it started as soon as its checkpoint holds `entry`."""
+    _wait_until_saved(process, checkpoint, entry)
+    _kill_all(process)
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +162,83 @@ def test_two_runs_started_together_train_once(prepared, data_slice, tmp_path):
     assert sum("pretrain.pt was built from these settings and data: kept" in out
                for out in outputs) == 1
     torch.load(workdir / "build" / PRETRAIN / "pretrain.pt", weights_only=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _same_pretraining(first: Path, second: Path, atol: float) -> None:
+    one, other = (torch.load(p, weights_only=True) for p in (first, second))
+    assert one["vocab"] == other["vocab"]
+    for name, value in one["encoder"].items():
+        assert torch.allclose(other["encoder"][name], value, rtol=0, atol=atol), name
+
+
+@pytest.fixture(scope="module")
+def two_ranks(prepared, data_slice, tmp_path_factory):
+    """Pretraining as two ranks started by hand the way torchrun starts them (env://), each
+    with its own build folder holding the prepared data: rank 0's and rank 1's."""
+    _finish(_stage("pretrain", prepared, data_slice))
+    workdirs = [tmp_path_factory.mktemp(f"rank{rank}") for rank in range(2)]
+    for workdir in workdirs:
+        _fresh_copy(prepared, workdir, "data")
+    rendezvous = {"MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(_free_port()),
+                  "WORLD_SIZE": "2", "OMP_NUM_THREADS": "1"}
+    ranks = [_stage("pretrain", workdir, data_slice, env={**rendezvous, "RANK": str(rank),
+                                                          "LOCAL_RANK": str(rank)})
+             for rank, workdir in enumerate(workdirs)]
+    for rank in ranks:
+        _finish(rank, timeout=240)
+    return workdirs
+
+
+def test_only_rank_0_writes_and_two_ranks_match_one_process(prepared, two_ranks):
+    rank0, rank1 = two_ranks
+    assert sorted(p.name for p in (rank1 / "build").iterdir()) == ["data"]
+    assert sorted(p.name for p in (rank0 / "build" / PRETRAIN).iterdir()) == \
+        [".lock", "pretrain.pt", "vectors.txt"]
+    # a full epoch of Adam steps carries float rounding further than the unit test's few steps
+    _same_pretraining(prepared / "build" / PRETRAIN / "pretrain.pt",
+                      rank0 / "build" / PRETRAIN / "pretrain.pt", atol=1e-4)
+
+
+def test_killed_two_rank_pretraining_resumes_to_the_same_numbers(two_ranks, prepared,
+                                                                 data_slice, tmp_path):
+    workdir = _fresh_copy(prepared, tmp_path, "data")
+    checkpoint = workdir / "build" / PRETRAIN / "pretrain.checkpoint.pt"
+    for entry in ("skip-gram", "linear RAE"):
+        process = _stage("pretrain", workdir, data_slice, "--checkpoint-every", "0",
+                         launcher=TWO_RANKS)
+        _kill_once_saved(process, checkpoint, entry)
+    stdout = _finish(_stage("pretrain", workdir, data_slice, "--checkpoint-every", "0",
+                            launcher=TWO_RANKS), timeout=240)
+    assert f"resuming from {checkpoint}" in stdout
+    _same_pretraining(two_ranks[0] / "build" / PRETRAIN / "pretrain.pt",
+                      workdir / "build" / PRETRAIN / "pretrain.pt", atol=0)
+
+
+def _rank_process(launcher: subprocess.Popen, rank: int) -> int:
+    """The pid of a torchrun rank, known by its RANK variable."""
+    for pid, environ in _family(launcher).items():
+        if f"RANK={rank}".encode() in environ.split(b"\0"):
+            return pid
+    raise AssertionError(f"no rank {rank} under {launcher}")
+
+
+def test_a_dead_rank_ends_the_run_in_one_line(prepared, data_slice, tmp_path):
+    workdir = _fresh_copy(prepared, tmp_path, "data")
+    checkpoint = workdir / "build" / PRETRAIN / "pretrain.checkpoint.pt"
+    process = _stage("pretrain", workdir, data_slice, "--checkpoint-every", "0",
+                     launcher=TWO_RANKS)
+    _wait_until_saved(process, checkpoint, "skip-gram")
+    os.kill(_rank_process(process, 1), signal.SIGKILL)
+    try:
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        _kill_all(process)  # nothing left to kill when all ended, as they should
+    assert process.returncode == 2
+    [line] = stderr.strip().splitlines()
+    assert line.startswith("error: training process 1 (pid ") and "killed by SIGKILL" in line

@@ -1,0 +1,106 @@
+"""Data-parallel pretraining across the processes torchrun starts (DistributedDataParallel).
+
+Every rank draws the same global batches from the same seeded streams and trains on its own
+share of each; its loss is its share's sum over the *global* batch's count, times the number of
+ranks (DDP averages gradients over ranks), so N ranks take exactly the steps one process takes
+on the same global batches, and the random streams every rank holds are the single process's.
+A batch smaller than the number of ranks leaves some ranks nothing: they take a stand-in row
+at weight 0, so every rank joins every gradient all-reduce and none waits forever.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.distributed as dist
+from torch import nn
+from torch.nn.parallel import DistributedDataParallel
+
+# A collective that has not completed by then raises on every rank still alive, so a dead or
+# stuck rank ends the run instead of hanging it.
+COLLECTIVE_TIMEOUT = datetime.timedelta(minutes=5)
+
+
+class PeerLost(RuntimeError):
+    """Another training process died or stopped answering, so this one cannot go on."""
+
+
+@dataclass(frozen=True)
+class Ranks:
+    """This process's place among the training processes; one process is Ranks(0, 1)."""
+
+    rank: int = 0
+    world: int = 1
+
+    @property
+    def main(self) -> bool:
+        """The one rank that takes locks and writes checkpoints and artifacts."""
+        return self.rank == 0
+
+    def share(self, batch: np.ndarray) -> tuple[np.ndarray, float]:
+        """-> (this rank's rows of a global batch, their weight): contiguous near-equal
+        slices; a rank with no rows gets the batch's first row at weight 0."""
+        rows = np.array_split(batch, self.world)[self.rank]
+        return (rows, 1.0) if len(rows) else (batch[:1], 0.0)
+
+    def wrap(self, model: nn.Module, device: torch.device) -> nn.Module:
+        """model, or a DDP wrapper around it that all-reduces the gradients of backward()."""
+        if self.world == 1:
+            return model
+        return DistributedDataParallel(model, device_ids=[device] if device.type == "cuda"
+                                       else None)
+
+    def global_mean(self, share_loss: torch.Tensor) -> float:
+        """The global batch's loss from each rank's share_loss (as `share` weights it)."""
+        value = share_loss.detach().clone()
+        if self.world > 1:
+            dist.all_reduce(value)
+        return value.item() / self.world
+
+    @contextmanager
+    def watching_peers(self) -> Iterator[None]:
+        """Tell a lost peer as PeerLost. The backends raise RuntimeError (DistError from a
+        collective, a plain one naming gloo or NCCL from DDP's gradient hooks); other errors
+        pass unchanged."""
+        try:
+            yield
+        except RuntimeError as err:
+            text = str(err)
+            if self.world == 1 or not (isinstance(err, dist.DistError) or "gloo" in text
+                                       or "NCCL" in text):
+                raise
+            detail = text.strip().splitlines()[0] if text.strip() else type(err).__name__
+            raise PeerLost(f"rank {self.rank} lost another training process ({detail})"
+                           ) from None
+
+    def barrier(self) -> None:
+        if self.world > 1:
+            dist.barrier()
+
+
+SINGLE = Ranks()
+
+
+def start(device: torch.device) -> tuple[Ranks, torch.device]:
+    """Join torchrun's process group when started by torchrun (it sets WORLD_SIZE, RANK and
+    LOCAL_RANK): gloo on the CPU, nccl on CUDA, one GPU per local rank."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world == 1:
+        return SINGLE, device
+    if device.type == "cuda":
+        device = torch.device("cuda", int(os.environ["LOCAL_RANK"]))
+        torch.cuda.set_device(device)
+    dist.init_process_group("nccl" if device.type == "cuda" else "gloo",
+                            timeout=COLLECTIVE_TIMEOUT)
+    return Ranks(dist.get_rank(), dist.get_world_size()), device
+
+
+def stop() -> None:
+    if dist.is_initialized():
+        dist.destroy_process_group()
