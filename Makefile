@@ -12,6 +12,8 @@ MODEL    ?=## a family below, or all (empty: all on SST, else linear)
 SEED     ?= 0## seeds folds, initialisation and data order
 DEVICE   ?= auto## auto, cpu or cuda
 NPROC    ?= 1## pretraining processes (torchrun, DDP; one thread each when more than 1)
+SEEDS    ?= 0 1 2## the seeds `make sweep` runs
+JOBS     ?= 1## seeds `make sweep` runs at once (each with cores/JOBS threads)
 BUILD    ?= build## where artifacts go (git-ignored)
 REPORTS  ?= reports## where reports go (git-ignored)
 CHECKPOINT ?= 60## seconds between checkpoints of pretrain and classify (0: every step)
@@ -40,7 +42,8 @@ quoted = '$(subst ','\'',$(value $(1)))'
 FOLDERS  := $(shell $(PYTHON) -m pipeline.infra.paths '$(CONFIG)' '$(SEED)' \
               $(call quoted,DATASET) '$(TEXT_COLUMN)' '$(LABEL_COLUMN)' $(call quoted,VECTORS) \
               $(call quoted,CORPUS))
-RUN      := $(BUILD)/$(word 1,$(FOLDERS))
+RUN_NAME := $(word 1,$(FOLDERS))
+RUN      := $(BUILD)/$(RUN_NAME)
 PRETRAIN := $(BUILD)/$(word 2,$(FOLDERS))/pretrain.pt
 UNLABELED := $(BUILD)/data/$(word 3,$(FOLDERS)).json
 # the data set's name in artifacts and reports, and its kind: the built-in name, or user
@@ -58,12 +61,13 @@ ALL      := $(foreach f,$(FAMILY_NAMES),$(if $(filter $(KIND),$(FAMILY.$(f))),$(
 MODELS   := $(or $(MODEL),$(if $(SST),all,linear))
 FAMILIES := $(if $(filter all,$(MODELS)),$(ALL),$(MODELS))
 CLASSIFY := $(foreach f,$(FAMILIES),$(RUN)/classify-$(f)-$(TASK).pt)
-REPORT   := $(REPORTS)/$(TASK)/accuracy.json
+# A report's folder is named as its run's (config, its digest and seed), so no other run's
+# report overwrites it.
+REPORT   := $(REPORTS)/$(TASK)/$(RUN_NAME)/accuracy.json
 # eval writes which run and models the report comes from, under the report's lock; when that
-# is not this run (another CONFIG, SEED or MODEL), the report is remade even if it is newer
-# than this run's artifacts.
-REPORT_SOURCE := $(REPORTS)/$(TASK)/.source
-REPORT_STALE  := $(shell echo '$(notdir $(RUN)) $(MODELS)' | cmp -s - '$(REPORT_SOURCE)' || echo FORCE)
+# is not this run's MODEL, the report is remade even if it is newer than this run's artifacts.
+REPORT_SOURCE := $(REPORTS)/$(TASK)/$(RUN_NAME)/.source
+REPORT_STALE  := $(shell echo '$(RUN_NAME) $(MODELS)' | cmp -s - '$(REPORT_SOURCE)' || echo FORCE)
 
 ARGS = --config $(CONFIG) --seed $(SEED) --device $(DEVICE) --build $(BUILD) --reports $(REPORTS) \
        --checkpoint-every $(CHECKPOINT) $(if $(VECTORS),--vectors "$$RAE_VECTORS") \
@@ -76,8 +80,8 @@ PRETRAIN_STAGE = $(if $(filter-out 1,$(NPROC)),$(PY) -m pipeline.launch --standa
                    --nproc-per-node=$(NPROC) -m pipeline,$(STAGE))
 
 .DEFAULT_GOAL := help
-.PHONY: help install prepare pretrain classify eval benchmark predict toy bench test test-fast \
-        clean FORCE
+.PHONY: help install prepare pretrain classify eval benchmark sweep predict toy bench test \
+        test-fast clean FORCE
 
 help: ## list targets and variables
 	@echo "Targets:"
@@ -125,7 +129,7 @@ classify: $(CLASSIFY) ## fit the MODEL's classifiers on the DATASET, fold by fol
 $(RUN)/classify-%-$(TASK).pt $(RUN)/model-%-$(TASK).pt: $(PRETRAIN) $(LABELED) $(COMPUTING_CODE)
 	$(STAGE) classify $(ARGS) $(TASK_ARGS) --model $*
 
-eval: $(REPORT) ## baselines, metrics and figures -> reports/DATASET-PROTOCOL/
+eval: $(REPORT) ## baselines, metrics and figures -> reports/DATASET-PROTOCOL/RUN/
 
 $(REPORT): $(CLASSIFY) $(REPORT_STALE)
 	$(STAGE) eval $(ARGS) $(TASK_ARGS) --model $(MODELS)
@@ -133,15 +137,27 @@ $(REPORT): $(CLASSIFY) $(REPORT_STALE)
 # Every built-in task with its own protocol, every family that runs on it; stages already built
 # are reused, and a second run does no work.
 BENCHMARK := mr-cv10 subj-cv10 cr-cv10 mpqa-cv10 sst2-split sst5-split
-SUMMARY   := $(REPORTS)/summary.json
+SUMMARY   := $(REPORTS)/summary/$(RUN_NAME).json
 
-benchmark: ## every built-in task, MODEL=all -> reports/summary.{json,md}
+benchmark: ## every built-in task, MODEL=all -> reports/summary/RUN.{json,md}
 	@$(foreach t,$(BENCHMARK),$(MAKE) --no-print-directory eval MODEL=all \
 	  DATASET=$(firstword $(subst -, ,$(t))) PROTOCOL=$(lastword $(subst -, ,$(t))) &&) true
 	@$(MAKE) --no-print-directory $(SUMMARY)
 
-$(SUMMARY): $(foreach t,$(BENCHMARK),$(REPORTS)/$(t)/accuracy.json)
+$(SUMMARY): $(foreach t,$(BENCHMARK),$(REPORTS)/$(t)/$(RUN_NAME)/accuracy.json)
 	$(STAGE) summary $(ARGS) --tasks $(BENCHMARK)
+
+# Each seed's eval is a make of its own, JOBS at once, sharing the cores; the data are
+# prepared first, once, rather than by parallel runs side by side.
+SWEEP_THREADS = $(shell echo $$(( $$(nproc) / $(JOBS) > 0 ? $$(nproc) / $(JOBS) : 1 )))
+
+sweep: $(LABELED) $(UNLABELED) ## make eval for each of SEEDS, JOBS at once -> reports/DATASET-PROTOCOL/
+	@OMP_NUM_THREADS=$(SWEEP_THREADS) $(MAKE) --no-print-directory -j$(JOBS) \
+	  $(addprefix sweep-seed-,$(SEEDS))
+	$(STAGE) seeds $(ARGS) $(TASK_ARGS) --model $(MODELS) --seeds $(SEEDS)
+
+sweep-seed-%:
+	@$(MAKE) --no-print-directory eval SEED=$*
 
 # TEXT reaches predict through the environment, never through the shell or make's own
 # expansion: $(value TEXT) is the text as typed, whatever $, quotes or backticks it holds.

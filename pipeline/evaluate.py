@@ -1,6 +1,6 @@
 """Evaluate: baselines on the same folds, the RAE rows from classify, unroll recovery, report.
 
-Writes reports/<dataset>-<protocol>/accuracy.json, accuracy.md and the figures.
+Writes reports/<dataset>-<protocol>/<run>/accuracy.json, accuracy.md and the figures.
 """
 
 from __future__ import annotations

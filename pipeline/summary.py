@@ -1,9 +1,9 @@
 """One table of every task's accuracy report: tasks as columns, models as rows, beside the
-published rows (labelled reported) -> reports/summary.{json,md}.
+published rows (labelled reported) -> reports/summary/<run>.{json,md}.
 
 `make benchmark` builds each task's report first (its own protocol, MODEL=all) and then this
-stage, which only reads them: a report from another seed or config is refused, so the table
-never mixes runs.
+stage, which only reads them: the run's own reports, from its seed and config (a report
+that says otherwise is refused), so the table never mixes runs.
 """
 
 from __future__ import annotations
@@ -23,26 +23,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the reports to gather, in column order (e.g. mr-cv10 sst2-split)")
 
 
-def _eval_target(task: str) -> str:
-    dataset, protocol = task.rsplit("-", 1)
-    return f"eval DATASET={dataset} PROTOCOL={protocol} MODEL=all"
-
-
-def _load_report(run: Run, task: str) -> dict:
+def load_report(run: Run, task: str, make_target: str) -> dict:
+    """The run's report of the task, checked to come from the run's seed and config;
+    make_target builds it."""
     path = run.layout.report(task) / "accuracy.json"
-    report = read_json(path, _eval_target(task))
-    expect(report, path, _eval_target(task), dataset=str, protocol=str, seed=int, results=list,
+    report = read_json(path, make_target)
+    expect(report, path, make_target, dataset=str, protocol=str, seed=int, results=list,
            data=dict, config_digest=str)
     for what, found, expected in (("seed", report.get("seed"), run.seed),
                                   ("config", report.get("config_digest"), run.config.digest())):
         if found != expected:
             raise ArtifactError(f"{path} was made with {what} {found}, this run uses "
-                                f"{expected}; run `make {_eval_target(task)}` with this run's "
+                                f"{expected}; run `make {make_target}` with this run's "
                                 f"CONFIG and SEED")
     return report
 
 
-def summarise(reports: dict[str, dict]) -> dict:
+def _eval_target(task: str) -> str:
+    dataset, protocol = task.rsplit("-", 1)
+    return f"eval DATASET={dataset} PROTOCOL={protocol} MODEL=all"
+
+
+def summarise(reports: dict[str, dict], run_name: str) -> dict:
     measured, reported = {}, {}
     for task, report in reports.items():
         for row in report["results"]:
@@ -53,6 +55,7 @@ def summarise(reports: dict[str, dict]) -> dict:
             reported[row["model"]]["tasks"][task] = row["accuracy"]
             reported[row["model"]]["source"].add(row["source"])
     return {
+        "run": run_name,
         "tasks": {task: {"title": TITLES.get(r["dataset"], r["dataset"]),
                          "protocol": r["protocol"], "seed": r["seed"],
                          "sentences": r["data"]["sentences"]} for task, r in reports.items()},
@@ -77,7 +80,7 @@ def markdown(summary: dict) -> str:
              "Measured by this project: accuracy %, mean ± std over the test folds (10-fold CV) "
              "or on the standard test set (one figure), seed "
              f"{next(iter(summary['tasks'].values()))['seed']}. Each column's report, with its "
-             "protocol in full, is reports/<column>/accuracy.md.", "",
+             f"protocol in full, is reports/<column>/{summary['run']}/accuracy.md.", "",
              *header]
     lines += [f"| {model} | " + " | ".join(_cell(row.get(t)) for t in tasks) + " |"
               for model, row in summary["measured"].items()]
@@ -93,7 +96,9 @@ def markdown(summary: dict) -> str:
 
 def main(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
-    summary = summarise({task: _load_report(run, task) for task in args.tasks})
-    save_json(summary, run.layout.reports / "summary.json")
-    save_text(markdown(summary), run.layout.reports / "summary.md")
-    print(f"summary of {len(args.tasks)} tasks -> {run.layout.reports}/summary.md")
+    summary = summarise({task: load_report(run, task, _eval_target(task)) for task in args.tasks},
+                        run.layout.run_name)
+    path = run.layout.summary
+    save_json(summary, path)
+    save_text(markdown(summary), path.with_suffix(".md"))
+    print(f"summary of {len(args.tasks)} tasks -> {path.with_suffix('.md')}")

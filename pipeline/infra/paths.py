@@ -6,13 +6,16 @@ DATASET TEXT_COLUMN LABEL_COLUMN VECTORS CORPUS`), so the two agree.
     build/pretrain-<P>-seed<S>/pretrain.pt              pretrain (vocabulary, vectors, RAE)
     build/<config>-<C>-seed<S>/classify-<model>-<task>.pt   classify (per-fold predictions)
     build/<config>-<C>-seed<S>/model-<model>-<task>.pt      classify (the model predict uses)
-    reports/<task>/accuracy.{json,md}, *.png            eval
+    reports/<task>/<config>-<C>-seed<S>/accuracy.{json,md}, *.png   eval
+    reports/<task>/<config>-<C>-seeds.{json,md}        seeds (make sweep)
+    reports/summary/<config>-<C>-seed<S>.{json,md}     summary (make benchmark)
 
 where <task> is <dataset>-<protocol> (mr-split, mr-cv10, sst2-split, sst5-split; a user's
 file is named by its path and a fingerprint of its content, reviews-csv-1a2b3c4d), <C> is a
 digest of the config's resolved values and <P> of its pretraining sections only. Two configs
 never share a run folder (however their files are named), and configs that differ only
-after pretraining share one pretraining.
+after pretraining share one pretraining; a report's folder is named as its run's, so runs of
+other seeds or configs never overwrite it.
 """
 
 from __future__ import annotations
@@ -71,7 +74,16 @@ class Layout:
         return self.run / f"model-{family}-{task}.pt"
 
     def report(self, task: str) -> Path:
-        return self.reports / task
+        return self.reports / task / self.run_name
+
+    def seeds_report(self, task: str) -> Path:
+        """Where make sweep gathers the reports of this config's seeds (.json, .md)."""
+        return self.reports / task / f"{self.run_name.rsplit('-seed', 1)[0]}-seeds.json"
+
+    @property
+    def summary(self) -> Path:
+        """Where make benchmark gathers this run's reports of every task (.json, .md)."""
+        return self.reports / "summary" / f"{self.run_name}.json"
 
     def report_source(self, task: str) -> Path:
         """Which run and models the task's report was made from (make reads it)."""

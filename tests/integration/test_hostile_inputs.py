@@ -500,10 +500,10 @@ def lock_file_planted_as_a_symlink(box):
     return result
 
 
-@case(r"cannot write .*reports/mr-split/\w+\.png \(File too large\); the previous")
+@case(r"cannot write .*reports/mr-split/[\w-]+/\w+\.png \(File too large\); the previous")
 def file_size_limit_while_writing_the_report(box):
     box.copy_chain()
-    report = box.root / "reports" / "mr-split" / "accuracy.json"
+    report = box.root / "reports" / "mr-split" / RUN / "accuracy.json"
     before = report.read_bytes()
     result = box.stage("eval", limit_file_size=8_000)
     assert report.read_bytes() == before
@@ -514,9 +514,9 @@ def file_size_limit_while_writing_the_report(box):
 @case(None)
 def report_made_from_another_run_is_remade(box):
     box.copy_chain()
-    source = box.root / "reports" / "mr-split" / ".source"
+    source = box.root / "reports" / "mr-split" / RUN / ".source"
     assert source.read_text() == f"{RUN} linear\n"
-    source.write_text("tiny-0123abcd-seed1 linear\n")  # as a concurrent SEED=1 eval would leave
+    source.write_text(f"{RUN} all\n")  # as a concurrent MODEL=all eval would leave
     result = box.make("eval")
     assert "pipeline eval" in result.stdout.decode() and source.read_text() == f"{RUN} linear\n"
     return result
@@ -609,7 +609,7 @@ def user_data_duplicate_rows_warned(box):
 @case(None)
 def user_data_path_with_spaces_quotes_and_dollars(box):
     result = _user_data(box, GOOD_ROWS, name="it's a $HOME \"file\".csv")
-    (report,) = (box.root / "reports").glob("*-file-csv-*-split/accuracy.json")
+    (report,) = (box.root / "reports").glob(f"*-file-csv-*-split/{RUN}/accuracy.json")
     assert json.loads(report.read_text())["data"]["sentences"] == 24
     return result
 

@@ -17,9 +17,17 @@ from nltk import Tree
 
 from data.vectors import read_vectors
 from pipeline.evaluate import UNROLL_POSITIONS
+from pipeline.infra.config import load_config
+from pipeline.infra.paths import folder_names
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.integration
+RUN, _ = folder_names(Path("tests/tiny.toml"), load_config(ROOT / "tests/tiny.toml"), 0)
+
+
+def _report(workdir: Path, task: str, run: str = RUN) -> Path:
+    """A task's report folder: reports/<task>/<run>/."""
+    return workdir / "reports" / task / run
 
 
 def _mr_lines(data: Path) -> int:
@@ -33,7 +41,7 @@ def _non_neutral_test_roots(data: Path) -> int:
 
 
 def test_eval_writes_the_report(built, data_slice):
-    report_dir = built / "reports" / "mr-split"
+    report_dir = _report(built, "mr-split")
     report = json.loads((report_dir / "accuracy.json").read_text())
     assert report["dataset"] == "mr" and report["protocol"] == "split" and report["seed"] == 0
     models = [row["model"] for row in report["results"]]
@@ -86,7 +94,8 @@ def test_pretraining_on_a_corpus_of_ones_own(make, chain, data_slice, tmp_path):
 
 
 def test_finished_stages_are_not_rerun(make, built, data_slice):
-    outputs = sorted((built / "build").rglob("*.pt")) + [built / "reports/mr-split/accuracy.json"]
+    outputs = [*sorted((built / "build").rglob("*.pt")),
+               _report(built, "mr-split") / "accuracy.json"]
     before = {path: path.stat().st_mtime_ns for path in outputs}
     result = make("eval", workdir=built, data=data_slice)
     assert result.returncode == 0, result.stderr
@@ -99,16 +108,29 @@ def test_benchmark_gathers_each_task_once(make, chain, data_slice):
     only = [f"BENCHMARK={' '.join(tasks)}"]
     result = make("benchmark", workdir=chain, data=data_slice, extra=only)
     assert result.returncode == 0, result.stderr
-    summary = json.loads((chain / "reports/summary.json").read_text())
+    summary = json.loads((chain / "reports" / "summary" / f"{RUN}.json").read_text())
     assert list(summary["tasks"]) == tasks
     for model in ("nbsvm-bi", "linear-rae-finetuned", "greedy-rae"):
         assert set(summary["measured"][model]) == set(tasks)
     assert summary["measured"]["greedy-rae"]["cr-cv10"]["folds"] == 10
     assert summary["reported"]["NBSVM"]["tasks"] == {"subj-split": 0.932, "cr-cv10": 0.818}
-    report = json.loads((chain / "reports/subj-split/accuracy.json").read_text())
+    report = json.loads((_report(chain, "subj-split") / "accuracy.json").read_text())
     assert list(report["results"][0]["per_class"]) == ["objective", "subjective"]
     again = make("benchmark", workdir=chain, data=data_slice, extra=only)
     assert again.returncode == 0 and "pipeline" not in again.stdout
+
+
+def test_sweep_keeps_each_seeds_report_and_gathers_them(make, chain, data_slice):
+    result = make("sweep", workdir=chain, data=data_slice, extra=["SEEDS=0 1", "JOBS=2"])
+    assert result.returncode == 0, result.stderr
+    seed1, _ = folder_names(Path("tests/tiny.toml"), load_config(ROOT / "tests/tiny.toml"), 1)
+    reports = [json.loads((_report(chain, "mr-split", run) / "accuracy.json").read_text())
+               for run in (RUN, seed1)]
+    assert [report["seed"] for report in reports] == [0, 1]
+    (table,) = (chain / "reports" / "mr-split").glob("tiny-*-seeds.json")
+    gathered = json.loads(table.read_text())
+    assert gathered["seeds"] == [0, 1]
+    assert gathered["models"]["linear-rae-finetuned"]["test_sets"] == 2
 
 
 def test_predict_prints_one_json_line_per_input(make, chain, data_slice):
@@ -123,7 +145,7 @@ def test_predict_prints_one_json_line_per_input(make, chain, data_slice):
 def test_greedy_rows_and_trees(make, chain, data_slice):
     result = make("eval", workdir=chain, data=data_slice, extra=["MODEL=all"])
     assert result.returncode == 0, result.stderr
-    report = json.loads((chain / "reports/mr-split/accuracy.json").read_text())
+    report = json.loads((_report(chain, "mr-split") / "accuracy.json").read_text())
     assert [row["model"] for row in report["results"]][3:] == [
         "linear-rae-frozen", "linear-rae-finetuned", "greedy-rae", "greedy-rae-top",
         "greedy-rae-random", "greedy-rae-random-top", "rae+nbsvm"]
@@ -142,7 +164,7 @@ def test_greedy_rows_and_trees(make, chain, data_slice):
 def test_sst2_rows_phrases_and_tree_figure(make, chain, data_slice):
     result = make("eval", workdir=chain, data=data_slice, extra=["DATASET=sst2"])
     assert result.returncode == 0, result.stderr
-    report_dir = chain / "reports/sst2-split"
+    report_dir = _report(chain, "sst2-split")
     report = json.loads((report_dir / "accuracy.json").read_text())
     assert report["dataset"] == "sst2" and report["protocol"] == "split"
     rows = {row["model"]: row for row in report["results"]}
@@ -175,7 +197,7 @@ def test_sst_has_no_cross_validation_and_mr_no_parse_trees(make, chain, data_sli
 def test_cv10_runs_ten_folds(make, chain, data_slice):
     result = make("eval", workdir=chain, data=data_slice, extra=["PROTOCOL=cv10"])
     assert result.returncode == 0, result.stderr
-    report = json.loads((chain / "reports/mr-cv10/accuracy.json").read_text())
+    report = json.loads((_report(chain, "mr-cv10") / "accuracy.json").read_text())
     for row in report["results"]:
         assert len(row["folds"]) == 10 and row["std"] is not None
         assert row["ci95"][0] <= row["accuracy"] <= row["ci95"][1]
@@ -222,5 +244,7 @@ def test_config_edit_reruns_only_what_reads_the_changed_settings(make, chain, da
     assert "pipeline pretrain" not in second.stdout and "fold 1/1" in second.stdout
     assert pretrained.read_bytes() == content
     assert len(list((chain / "build").glob("edited-*-seed0"))) == 2  # one run folder a config
-    report = json.loads((chain / "reports/mr-split/accuracy.json").read_text())
-    assert report["config"]["classify"]["epochs"] == 1
+    reports = [json.loads(path.read_text()) for path in
+               (chain / "reports" / "mr-split").glob("edited-*-seed0/accuracy.json")]
+    # each config's report in a folder of its own: the edit did not overwrite the first
+    assert sorted(report["config"]["classify"]["epochs"] for report in reports) == [1, 2]

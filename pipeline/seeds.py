@@ -1,0 +1,87 @@
+"""One task's reports of several seeds of one config in one table: each model's accuracy as
+the mean ± std over every seed's test folds (10-fold CV) or test sets (the split), and each
+seed's mean -> reports/<task>/<config>-<C>-seeds.{json,md}.
+
+`make sweep SEEDS="0 1 2"` builds each seed's report first (`make eval SEED=s`, JOBS of them
+at once) and then this stage, which only reads them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.infra.artifacts import save_json, save_text
+from pipeline.infra.options import Run, add_common, dataset_of, seed_value
+from pipeline.infra.paths import folder_names
+from pipeline.summary import load_report
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_common(parser, task=True)
+    parser.add_argument("--seeds", nargs="+", type=seed_value, required=True, metavar="SEED",
+                        help="the seeds whose reports to gather")
+    parser.add_argument("--model", default="linear",
+                        help="the MODEL the reports were made with (for the make command that "
+                             "builds a missing one)")
+
+
+def across_seeds(reports: dict[int, dict]) -> dict:
+    """model -> accuracy and std over all seeds' folds, the seeds' means and their std."""
+    folds_of: dict[str, dict[int, list[float]]] = {}
+    for seed, report in reports.items():
+        for row in report["results"]:
+            folds_of.setdefault(row["model"], {})[seed] = row["folds"]
+    models = {}
+    for model, by_seed in folds_of.items():
+        pooled = [accuracy for folds in by_seed.values() for accuracy in folds]
+        means = {seed: float(np.mean(folds)) for seed, folds in by_seed.items()}
+        models[model] = {
+            "accuracy": float(np.mean(pooled)),
+            "std": float(np.std(pooled, ddof=1)) if len(pooled) > 1 else None,
+            "seed_means": means,
+            "std_of_seed_means": float(np.std(list(means.values()), ddof=1))
+            if len(means) > 1 else None,
+            "test_sets": len(pooled)}
+    return models
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}"
+
+
+def markdown(task: str, seeds: list[int], protocol: str, models: dict) -> str:
+    lines = [f"# {task}: {len(seeds)} seeds", "",
+             f"Accuracy %: mean ± std over every test {'fold' if protocol == 'cv10' else 'set'} "
+             f"of seeds {', '.join(map(str, seeds))} ({protocol}); then each seed's mean.", "",
+             "| model | accuracy % | ± std | std of seed means | "
+             + " | ".join(f"seed {s}" for s in seeds) + " |",
+             "| --- | --- | --- | --- |" + " --- |" * len(seeds)]
+    for model, row in models.items():
+        cells = [_percent(row["seed_means"].get(seed)) for seed in seeds]
+        lines.append(f"| {model} | {_percent(row['accuracy'])} | {_percent(row['std'])} | "
+                     f"{_percent(row['std_of_seed_means'])} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main(args: argparse.Namespace) -> None:
+    run = Run.from_args(args)
+    data = dataset_of(args)
+    task = f"{data.name}-{args.protocol}"
+    reports = {}
+    for seed in args.seeds:
+        names = folder_names(Path(args.config), run.config, seed)
+        seed_run = dataclasses.replace(run, seed=seed, layout=dataclasses.replace(
+            run.layout, run_name=names[0], pretrain_name=names[1]))
+        target = f"eval {data.make_args} PROTOCOL={args.protocol} MODEL={args.model} SEED={seed}"
+        reports[seed] = load_report(seed_run, task, target)
+    models = across_seeds(reports)
+    path = run.layout.seeds_report(task)
+    save_json({"task": task, "protocol": args.protocol, "seeds": args.seeds,
+               "config_digest": run.config.digest(), "models": models}, path)
+    save_text(markdown(task, args.seeds, args.protocol, models), path.with_suffix(".md"))
+    print(markdown(task, args.seeds, args.protocol, models).rstrip())
+    print(f"-> {path.with_suffix('.md')}")
