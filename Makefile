@@ -13,7 +13,7 @@ SEED     ?= 0## seeds folds, initialisation and data order
 DEVICE   ?= auto## auto, cpu or cuda
 NPROC    ?= 1## pretraining processes (torchrun, DDP; one thread each when more than 1)
 SEEDS    ?= 0 1 2## the seeds `make sweep` runs
-JOBS     ?= 1## seeds `make sweep` runs at once (each with cores/JOBS threads)
+JOBS     ?= 1## folds classify trains at once, or seeds `make sweep` runs (cores/JOBS threads each)
 BUILD    ?= build## where artifacts go (git-ignored)
 REPORTS  ?= reports## where reports go (git-ignored)
 CHECKPOINT ?= 60## seconds between checkpoints of pretrain and classify (0: every step)
@@ -127,7 +127,7 @@ classify: $(CLASSIFY) ## fit the MODEL's classifiers on the DATASET, fold by fol
 
 # One pattern rule makes both files of a family: per-fold predictions and the model predict uses.
 $(RUN)/classify-%-$(TASK).pt $(RUN)/model-%-$(TASK).pt: $(PRETRAIN) $(LABELED) $(COMPUTING_CODE)
-	$(STAGE) classify $(ARGS) $(TASK_ARGS) --model $*
+	$(STAGE) classify $(ARGS) $(TASK_ARGS) --model $* --jobs $(JOBS)
 
 eval: $(REPORT) ## baselines, metrics and figures -> reports/DATASET-PROTOCOL/RUN/
 
@@ -157,7 +157,7 @@ sweep: $(LABELED) $(UNLABELED) ## make eval for each of SEEDS, JOBS at once -> r
 	$(STAGE) seeds $(ARGS) $(TASK_ARGS) --model $(MODELS) --seeds $(SEEDS)
 
 sweep-seed-%:
-	@$(MAKE) --no-print-directory eval SEED=$*
+	@$(MAKE) --no-print-directory eval SEED=$* JOBS=1
 
 # TEXT reaches predict through the environment, never through the shell or make's own
 # expansion: $(value TEXT) is the text as typed, whatever $, quotes or backticks it holds.

@@ -1,11 +1,17 @@
 """Fit the classifiers of one RAE family on a task, fold by fold, and save their test predictions.
 
 --model names a family of pipeline/families/ (`make help` lists them with their rows).
+--jobs N trains N folds at once, each in a process of its own with 1/N of the threads; a fold
+trains from its own seed, so it learns the same as in the serial run at the same threads per
+process. A killed parallel run resumes from its finished folds (a serial one from its last step).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import torch
@@ -22,18 +28,28 @@ from pipeline.infra.options import Run, add_common, dataset_of
 from pipeline.infra.paths import classify_target
 from pipeline.infra.provenance import code_digest, provenance
 from pipeline.infra.runtime import set_seed
+from training.resume import Checkpoint
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser, task=True)
     parser.add_argument("--model", choices=FAMILIES, default="linear",
                         help="which RAE family to classify with (default: linear)")
+    parser.add_argument("--jobs", type=jobs_value, default=1,
+                        help="folds trained at once, each in a process of its own (default: 1)")
+
+
+def jobs_value(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
+    return int(text)
 
 
 def main(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
     with exclusive(run.layout.run):
-        classify(run, FAMILIES[args.model], load_task(run, dataset_of(args), args.protocol))
+        classify(run, FAMILIES[args.model], load_task(run, dataset_of(args), args.protocol),
+                 args.jobs)
 
 
 def _inputs(task: Task, vocab: Vocabulary, family: Family) -> list:
@@ -53,7 +69,22 @@ def fold_vocabulary(pretrained: Vocabulary, task: Task, train: np.ndarray, famil
     return pretrained.extended(task.tokens[i] for i in train)
 
 
-def classify(run: Run, family: Family, task: Task) -> None:
+def _train_fold(family: Family, inputs: FoldInputs) -> tuple[dict, dict]:
+    set_seed(inputs.seed)  # a fold trains the same whether or not earlier ones were resumed
+    rows, state = family.train_fold(inputs)
+    assert tuple(rows) == family.rows, f"{family.name} made rows {tuple(rows)}"
+    return rows, state
+
+
+def _train_fold_in_worker(family_name: str, threads: int, inputs: FoldInputs
+                          ) -> tuple[dict, dict]:
+    """In a worker process: its share of the threads, a checkpoint of its own in memory."""
+    torch.set_num_threads(threads)
+    inputs.checkpoint = Checkpoint.in_memory()
+    return _train_fold(FAMILIES[family_name], inputs)
+
+
+def classify(run: Run, family: Family, task: Task, jobs: int = 1) -> None:
     pretrained = load_pretrained(run)
     made_from = {"config_digest": run.config.digest(), "vocab_digest": pretrained["vocab_digest"],
                  "data_fingerprint": task.fingerprint, "dataset": task.dataset,
@@ -70,30 +101,49 @@ def classify(run: Run, family: Family, task: Task) -> None:
     pretrained_inputs = _inputs(task, pretrained_vocab, family)
     checkpoint = open_checkpoint(classify_path, made_from, run.checkpoint_every, target)
 
-    results = []
-    for k, fold in enumerate(task.folds):
+    def fold_inputs(k: int) -> FoldInputs:
+        fold = task.folds[k]
         vocab = fold_vocabulary(pretrained_vocab, task, fold.train, family, run)
         inputs = pretrained_inputs if vocab is pretrained_vocab else _inputs(task, vocab, family)
         parts = {part: ([inputs[i] for i in idx], task.labels[idx])
                  for part, idx in (("train", fold.train), ("dev", fold.dev), ("test", fold.test))}
-        done = checkpoint.get(f"fold{k}")
-        if done is None:
-            fold_seed = run.seed * 1000 + k
-            set_seed(fold_seed)  # a fold trains the same whether or not earlier ones were resumed
-            rows, state = family.train_fold(FoldInputs(
-                pretrained, run.config, run.device, vocab, parts, len(task.class_names), fold_seed,
-                checkpoint.scope(f"fold{k}")))
-            assert tuple(rows) == family.rows, f"{family.name} made rows {tuple(rows)}"
-            # predict uses the first fold's model, with its vocabulary
-            done = {"models": rows, "state": state if k == 0 else None,
-                    "vocab": vocab.words if k == 0 else None}
-            checkpoint.put(f"fold{k}", done)
-        results.append({"test": torch.as_tensor(fold.test), "models": done["models"]})
+        return FoldInputs(pretrained, run.config, run.device, vocab, parts,
+                          len(task.class_names), run.seed * 1000 + k, checkpoint.scope(f"fold{k}"))
+
+    def tell(k: int) -> None:
+        fold, done = task.folds[k], checkpoint.get(f"fold{k}")
         accuracies = ", ".join(
-            f"{row_name} {(row['probs'].argmax(1).numpy() == parts['test'][1]).mean():.3f}"
+            f"{row_name} {(row['probs'].argmax(1).numpy() == task.labels[fold.test]).mean():.3f}"
             for row_name, row in done["models"].items())
         print(f"fold {k + 1}/{len(task.folds)}: {accuracies}", flush=True)
 
+    def finished(k: int, rows: dict, state: dict, vocab: Vocabulary) -> None:
+        # predict uses the first fold's model, with its vocabulary
+        checkpoint.put(f"fold{k}", {"models": rows, "state": state if k == 0 else None,
+                                    "vocab": vocab.words if k == 0 else None})
+        tell(k)
+
+    to_train = [k for k in range(len(task.folds)) if checkpoint.get(f"fold{k}") is None]
+    for k in sorted(set(range(len(task.folds))) - set(to_train)):
+        tell(k)
+    if jobs > 1 and len(to_train) > 1:
+        threads = max(1, torch.get_num_threads() // jobs)
+        # spawn: a fresh interpreter per worker, never a fork of this one's torch threads
+        with ProcessPoolExecutor(jobs, multiprocessing.get_context("spawn")) as pool:
+            submitted = []
+            for k in to_train:
+                inputs = fold_inputs(k)
+                submitted.append((k, inputs.vocab, pool.submit(
+                    _train_fold_in_worker, family.name, threads, _without_checkpoint(inputs))))
+            for k, vocab, future in submitted:
+                finished(k, *future.result(), vocab)
+    else:
+        for k in to_train:
+            inputs = fold_inputs(k)
+            finished(k, *_train_fold(family, inputs), inputs.vocab)
+
+    results = [{"test": torch.as_tensor(fold.test), "models": checkpoint.get(f"fold{k}")["models"]}
+               for k, fold in enumerate(task.folds)]
     header = {**made_from, "config": run.config.to_dict(), "provenance": provenance(run.command)}
     first = checkpoint.get("fold0")
     model_state = {key: value.cpu() for key, value in first["state"].items()}
@@ -102,3 +152,8 @@ def classify(run: Run, family: Family, task: Task) -> None:
     save_torch({**header, "kind": "classify", "folds": results}, classify_path)
     remove_checkpoint(classify_path)
     print(f"-> {classify_path}, {model_path}")
+
+
+def _without_checkpoint(inputs: FoldInputs) -> FoldInputs:
+    """The fold's inputs as a worker gets them: the stage's checkpoint stays here."""
+    return dataclasses.replace(inputs, checkpoint=None)

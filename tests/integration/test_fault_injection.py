@@ -154,6 +154,25 @@ def test_killed_classify_resumes_to_the_same_predictions(prepared, data_slice, t
         assert resumed["folds"][0]["models"][name]["curve"] == row["curve"]
 
 
+def test_folds_in_parallel_processes_learn_what_serial_folds_learn(prepared, data_slice,
+                                                                  tmp_path):
+    """At equal threads per process: one, serially, and two workers of one thread each."""
+    _finish(_stage("pretrain", prepared, data_slice))  # kept if a test above made it
+    classified = []
+    for name, jobs, threads in (("serial", "1", "1"), ("parallel", "2", "2")):
+        workdir = _fresh_copy(prepared, tmp_path / name, "data", PRETRAIN)
+        _finish(_stage("classify", workdir, data_slice, "--protocol", "cv10", "--jobs", jobs,
+                       env={"OMP_NUM_THREADS": threads}))
+        classified.append(torch.load(workdir / "build" / RUN / "classify-linear-mr-cv10.pt",
+                                     weights_only=True)["folds"])
+    serial, parallel = classified
+    assert len(serial) == len(parallel) == 10
+    for one, other in zip(serial, parallel, strict=True):
+        assert torch.equal(one["test"], other["test"])
+        for name, row in one["models"].items():
+            assert torch.equal(other["models"][name]["probs"], row["probs"]), name
+
+
 def test_two_runs_started_together_train_once(prepared, data_slice, tmp_path):
     workdir = _fresh_copy(prepared, tmp_path, "data")
     first, second = (_stage("pretrain", workdir, data_slice) for _ in range(2))
