@@ -63,10 +63,15 @@ def _all_reduce_ms(tensor: torch.Tensor) -> float:
 
 def _gradient_all_reduce(sentences: list[list[int]]) -> dict:
     """Milliseconds per all-reduce of skip-gram's two V x d gradients: dense, and sparse with
-    the rows one batch touches (its centers, contexts and 5 noise words per pair)."""
-    touched = np.unique(np.concatenate(sentences)[: SKIPGRAM_BATCH * 7 // 2])
+    the rows one batch touches (a center and a context per pair, as many as a batch's pairs
+    hold, and its 5 noise words per pair, drawn as training draws them)."""
+    ids = np.concatenate(sentences)
+    noise = np.bincount(ids, minlength=VOCAB) ** 0.75
+    drawn = np.random.default_rng(0).choice(VOCAB, 5 * SKIPGRAM_BATCH, p=noise / noise.sum())
+    touched = np.unique(np.concatenate([ids[: 2 * SKIPGRAM_BATCH], drawn]))
     rows = torch.from_numpy(touched).unsqueeze(0)
-    sparse = torch.sparse_coo_tensor(rows, torch.ones(len(touched), DIM), (VOCAB, DIM))
+    sparse = torch.sparse_coo_tensor(rows, torch.ones(len(touched), DIM), (VOCAB, DIM),
+                                     check_invariants=True, is_coalesced=True)
     return {"dense_ms": 2 * _all_reduce_ms(torch.ones(VOCAB, DIM)),
             "sparse_ms": 2 * _all_reduce_ms(sparse), "rows_per_batch": len(touched)}
 
