@@ -72,7 +72,7 @@ def _speaks_for_itself(err: Exception) -> bool:
     """Of torchrun's processes (it sets RANK) only rank 0 tells what every rank meets alike
     (they read the same files and all-reduce the same loss). A lost peer is told by each rank,
     unless pipeline.launch, which knows which process died and how, tells it."""
-    from training.distributed import PeerLost
+    from training.distributed import PeerLost  # imported late, as _user_errors does
 
     if isinstance(err, PeerLost):
         return LAUNCHED not in os.environ

@@ -123,9 +123,10 @@ def classify(run: Run, family: Family, task: Task, jobs: int = 1) -> None:
                                     "vocab": vocab.words if k == 0 else None})
         tell(k)
 
-    to_train = [k for k in range(len(task.folds)) if checkpoint.get(f"fold{k}") is None]
-    for k in sorted(set(range(len(task.folds))) - set(to_train)):
+    resumed = [k for k in range(len(task.folds)) if checkpoint.get(f"fold{k}") is not None]
+    for k in resumed:
         tell(k)
+    to_train = [k for k in range(len(task.folds)) if k not in resumed]
     if jobs > 1 and len(to_train) > 1:
         threads = max(1, torch.get_num_threads() // jobs)
         # spawn: a fresh interpreter per worker, never a fork of this one's torch threads

@@ -163,8 +163,8 @@ def test_folds_in_parallel_processes_learn_what_serial_folds_learn(prepared, dat
         workdir = _fresh_copy(prepared, tmp_path / name, "data", PRETRAIN)
         _finish(_stage("classify", workdir, data_slice, "--protocol", "cv10", "--jobs", jobs,
                        env={"OMP_NUM_THREADS": threads}))
-        classified.append(torch.load(workdir / "build" / RUN / "classify-linear-mr-cv10.pt",
-                                     weights_only=True)["folds"])
+        artifact = workdir / "build" / RUN / "classify-linear-mr-cv10.pt"
+        classified.append(torch.load(artifact, weights_only=True)["folds"])
     serial, parallel = classified
     assert len(serial) == len(parallel) == 10
     for one, other in zip(serial, parallel, strict=True):
