@@ -3,12 +3,13 @@
 Each pair trains the same model size (from the config) on the same synthetic sentences, whose
 lengths follow MR's (mean about 22 tokens), with one optimiser step per batch or per sentence:
 - linear RAE pretraining as `make pretrain` runs it, against the original scan (one sentence and
-  one time step at a time); its arithmetic rate is compared with this machine's measured
-  float32 matmul peak;
+  one time step at a time);
 - greedy tree RAE semi-supervised training as `make classify MODEL=greedy` runs it, against
   reference_tree (one sentence, Python lists, every candidate pair scored one by one);
 - parse-tree RAE training as `make classify MODEL=tree` runs it (level by level), against
   reference_tree_loss (one tree, composed recursively); the trees are the greedy RAE's;
+each batched model's arithmetic rate (FLOPs counted by torch's FlopCounterMode) is compared with
+the device's measured float32 matmul peak;
 - pretraining's memory and speed as the corpus grows 1x, 4x and 16x (bench_corpus.py);
 - pretraining's speed in 1 and 2 processes (bench_ranks.py; the curve -> reports/bench.png).
 """
@@ -18,9 +19,11 @@ from __future__ import annotations
 import argparse
 import resource
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import torch
+from torch.utils.flop_counter import FlopCounterMode
 
 from data.batching import length_batches, pad
 from data.trees import LabelledTree, TreeBatch
@@ -43,6 +46,20 @@ VOCAB = 20_000
 SENTENCES = 4096
 NAIVE_SENTENCES = 64
 GREEDY_REFERENCE_SENTENCES = 16
+FLOP_SAMPLE_ITEMS = 8
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A batched model's speed: units (tokens or sentences) per second, and the floating-point
+    operations each unit costs, forward and backward, as torch's FlopCounterMode counts them."""
+
+    per_s: float
+    flops_per_unit: float
+
+    @property
+    def gflops(self) -> float:
+        return self.per_s * self.flops_per_unit / 1e9
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -84,18 +101,40 @@ def _throughput(items: list, step, optimizer: torch.optim.Optimizer, device: tor
     return done / (time.perf_counter() - start)
 
 
+def _flops_per_unit(items: list, step, optimizer: torch.optim.Optimizer) -> float:
+    """FLOPs per unit of step(item), forward and backward, over a few items spread across the
+    run; counted apart from the timed run so that the counter's overhead stays out of the
+    timing. The counter counts matrix products only, padded positions included (the device
+    does that work), which is what the matmul peak measures too."""
+    sample = items[::max(1, len(items) // FLOP_SAMPLE_ITEMS)]
+    units = 0
+    with FlopCounterMode(display=False) as counter:
+        for item in sample:
+            loss, done = step(item)
+            loss.backward()
+            units += done
+    optimizer.zero_grad(set_to_none=True)
+    return counter.get_total_flops() / units
+
+
+def _batched_rate(items: list, step, optimizer: torch.optim.Optimizer, device: torch.device
+                  ) -> Rate:
+    return Rate(_throughput(items, step, optimizer, device),
+                _flops_per_unit(items, step, optimizer))
+
+
 def _length_batches(sentences: list[list[int]], batch_size: int) -> list:
     return list(length_batches([len(s) for s in sentences], batch_size, np.random.default_rng(0)))
 
 
 def batched_tokens_per_second(model: WordRAE, sentences: list[list[int]], batch_size: int,
-                              device: torch.device) -> float:
+                              device: torch.device) -> Rate:
     def step(batch):
         ids, lengths = pad([sentences[j] for j in batch])
         return mean_token_error(model, ids.to(device), lengths.to(device)), int(lengths.sum())
 
     optimizer = adam(model.rae.parameters(), 1e-3)
-    return _throughput(_length_batches(sentences, batch_size), step, optimizer, device)
+    return _batched_rate(_length_batches(sentences, batch_size), step, optimizer, device)
 
 
 def naive_tokens_per_second(model: WordRAE, sentences: list[list[int]], device: torch.device
@@ -110,7 +149,7 @@ def naive_tokens_per_second(model: WordRAE, sentences: list[list[int]], device: 
 
 def greedy_sentences_per_second(model: GreedyRAE, sentences: list[list[int]], batch_size: int,
                                 alpha: float, device: torch.device, rescore_all: bool = False
-                                ) -> float:
+                                ) -> Rate:
     labels = torch.arange(len(sentences), device=device) % 2
 
     def step(batch):
@@ -120,7 +159,7 @@ def greedy_sentences_per_second(model: GreedyRAE, sentences: list[list[int]], ba
             len(batch)
 
     optimizer = adam(model.parameters(), 1e-3)
-    return _throughput(_length_batches(sentences, batch_size), step, optimizer, device)
+    return _batched_rate(_length_batches(sentences, batch_size), step, optimizer, device)
 
 
 def greedy_reference_sentences_per_second(model: GreedyRAE, sentences: list[list[int]],
@@ -133,14 +172,14 @@ def greedy_reference_sentences_per_second(model: GreedyRAE, sentences: list[list
 
 
 def tree_sentences_per_second(model: ParseTreeRAE, trees: list[LabelledTree[int]],
-                              batch_size: int, alpha: float, device: torch.device) -> float:
+                              batch_size: int, alpha: float, device: torch.device) -> Rate:
     def step(batch):
         return tree_loss(model, TreeBatch.build([trees[j] for j in batch], device), alpha), \
             len(batch)
 
     optimizer = adam(model.parameters(), 1e-3)
     batches = _length_batches([tree.leaves for tree in trees], batch_size)
-    return _throughput(batches, step, optimizer, device)
+    return _batched_rate(batches, step, optimizer, device)
 
 
 def tree_reference_sentences_per_second(model: ParseTreeRAE, trees: list[LabelledTree[int]],
@@ -158,27 +197,49 @@ def greedy_trees(model: GreedyRAE, sentences: list[list[int]]) -> list[LabelledT
                          [len(sentence) % 2] * (2 * len(sentence) - 1)) for sentence in sentences]
 
 
+MODELS = (("linear RAE pretraining", "linear_rae_pretrain", "tokens"),
+          ("greedy RAE training", "greedy_rae_train", "sentences"),
+          ("parse-tree RAE training", "tree_rae_train", "sentences"))
+
+
 def main(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
     rng = np.random.default_rng(run.seed)
     lengths = np.clip(rng.normal(22, 9, SENTENCES).round(), 3, 60).astype(int)
     sentences = [rng.integers(2, VOCAB, n).tolist() for n in lengths]
-    result = {**_linear(run, sentences), **_trees(run, sentences), **corpus_scaling(),
+    peak = matmul_peak_gflops(run.device)
+    rates = {**_linear(run, sentences), **_trees(run, sentences)}
+    result = {**{key: value for key, value in rates.items() if not isinstance(value, Rate)},
+              **{field: value for key, rate in rates.items() if isinstance(rate, Rate)
+                 for field, value in _rate_fields(key, rate, peak).items()},
+              "matmul_peak_gflops": peak, **corpus_scaling(),
               **process_scaling(run.layout.reports / "bench.png"),
               "device": str(run.device), "threads": torch.get_num_threads(),
               "provenance": provenance(run.command)}
     path = run.layout.reports / "bench.json"
     save_json(result, path)
-    print(f"batched {result['linear_rae_pretrain_tokens_per_s']:,.0f} tokens/s, naive scan "
-          f"{result['naive_scan_tokens_per_s']:,.0f} tokens/s ({result['speedup']:.0f}x); "
-          f"{result['batched_step_gflops']:.1f} GFLOP/s = "
-          f"{100 * result['share_of_matmul_peak']:.1f}% of the measured matmul peak "
-          f"({result['matmul_peak_gflops']:.0f} GFLOP/s)")
-    for name, key in (("greedy RAE", "greedy"), ("parse-tree RAE", "tree")):
-        batched, reference = (result[f"{key}_rae_train_sentences_per_s"],
-                              result[f"{key}_reference_sentences_per_s"])
-        print(f"{name}: batched {batched:,.1f} sentences/s, reference {reference:,.1f} "
-              f"sentences/s ({batched / reference:.0f}x)")
+    _print(result)
+    print(f"-> {path}, {path.with_name('bench.png')}")
+
+
+def _rate_fields(key: str, rate: Rate, peak: float) -> dict:
+    unit = next(unit for _, model, unit in MODELS if model == key)
+    return {f"{key}_{unit}_per_s": rate.per_s, f"{key}_gflops": rate.gflops,
+            f"{key}_share_of_matmul_peak": rate.gflops / peak}
+
+
+def _print(result: dict) -> None:
+    print(f"measured float32 matmul peak: {result['matmul_peak_gflops']:.0f} GFLOP/s")
+    for name, key, unit in MODELS:
+        print(f"{name}: {result[f'{key}_{unit}_per_s']:,.1f} {unit}/s, "
+              f"{result[f'{key}_gflops']:.1f} GFLOP/s = "
+              f"{100 * result[f'{key}_share_of_matmul_peak']:.1f}% of the peak")
+    print(f"the references, one sentence at a time: naive scan "
+          f"{result['naive_scan_tokens_per_s']:,.0f} tokens/s ({result['speedup']:.0f}x slower), "
+          f"greedy {result['greedy_reference_sentences_per_s']:,.1f} sentences/s "
+          f"({result['greedy_speedup']:.0f}x), parse-tree "
+          f"{result['tree_reference_sentences_per_s']:,.1f} sentences/s "
+          f"({result['tree_speedup']:.0f}x)")
     print(f"greedy RAE rescoring every pair at every merge: "
           f"{result['greedy_rescore_all_sentences_per_s']:,.1f} sentences/s; rescoring only "
           f"beside each merge is {result['greedy_gain_of_rescoring_beside_merges']:.2f}x that")
@@ -195,7 +256,6 @@ def main(args: argparse.Namespace) -> None:
     reduce = result["process_scaling"][-1]["skipgram_gradient_all_reduce"]
     print(f"skip-gram's gradient all-reduce per step: dense {reduce['dense_ms']:.1f} ms, sparse "
           f"({reduce['rows_per_batch']:,} rows) {reduce['sparse_ms']:.1f} ms")
-    print(f"-> {path}, {path.with_name('bench.png')}")
 
 
 def _linear(run: Run, sentences: list[list[int]]) -> dict:
@@ -204,13 +264,8 @@ def _linear(run: Run, sentences: list[list[int]]) -> dict:
     model.embeddings.weight.requires_grad_(False)
     batched = batched_tokens_per_second(model, sentences, run.config.rae.batch_size, run.device)
     naive = naive_tokens_per_second(model, sentences[:NAIVE_SENTENCES], run.device)
-    peak = matmul_peak_gflops(run.device)
-    # Multiply-adds per token: four matrix products (W1, W2, W-1, W-2), forward and about
-    # twice that backward.
-    achieved = batched * 3 * 2 * (2 * d * h + 2 * h * h) / 1e9
-    return {"linear_rae_pretrain_tokens_per_s": batched, "naive_scan_tokens_per_s": naive,
-            "speedup": batched / naive, "matmul_peak_gflops": peak,
-            "batched_step_gflops": achieved, "share_of_matmul_peak": achieved / peak,
+    return {"linear_rae_pretrain": batched, "naive_scan_tokens_per_s": naive,
+            "speedup": batched.per_s / naive,
             "model": {"embedding_dim": d, "hidden": h, "batch_size": run.config.rae.batch_size}}
 
 
@@ -237,14 +292,15 @@ def _trees(run: Run, sentences: list[list[int]]) -> dict:
                                              run.device)
     tree_reference = tree_reference_sentences_per_second(
         parse, trees[:GREEDY_REFERENCE_SENTENCES * 4], t.alphas[0], run.device)
-    return {"greedy_rae_train_sentences_per_s": greedy_batched,
+    return {"greedy_rae_train": greedy_batched,
             "greedy_reference_sentences_per_s": greedy_reference,
-            "greedy_speedup": greedy_batched / greedy_reference,
-            "greedy_rescore_all_sentences_per_s": greedy_rescore_all,
-            "greedy_gain_of_rescoring_beside_merges": greedy_batched / greedy_rescore_all,
+            "greedy_speedup": greedy_batched.per_s / greedy_reference,
+            "greedy_rescore_all_sentences_per_s": greedy_rescore_all.per_s,
+            "greedy_gain_of_rescoring_beside_merges": greedy_batched.per_s
+            / greedy_rescore_all.per_s,
             "greedy_batch_size": g.batch_size,
             "greedy_peak_rss_mb_after_each_pass": peak_rss_mb,
-            "tree_rae_train_sentences_per_s": tree_batched,
+            "tree_rae_train": tree_batched,
             "tree_reference_sentences_per_s": tree_reference,
-            "tree_speedup": tree_batched / tree_reference,
+            "tree_speedup": tree_batched.per_s / tree_reference,
             "tree_batch_size": t.batch_size}

@@ -34,7 +34,7 @@ def test_linear_timers_count_the_timed_tokens_and_train():
     model = WordRAE(12, 4, 6)
     before = model.rae.h0.detach().clone()
     tokens = sum(len(SENTENCES[j]) for batch in _timed_batches() for j in batch)
-    assert bench.batched_tokens_per_second(model, SENTENCES, 4, CPU) == tokens
+    assert bench.batched_tokens_per_second(model, SENTENCES, 4, CPU).per_s == tokens
     assert bench.naive_tokens_per_second(model, SENTENCES[:5], CPU) == sum(
         map(len, SENTENCES[WARMUP:5]))
     assert not torch.equal(before, model.rae.h0)  # optimiser steps happened
@@ -44,9 +44,9 @@ def test_greedy_timers_count_the_timed_sentences():
     torch.manual_seed(0)
     model = GreedyRAE(TreeRAEConfig(vocab_size=12, dim=4))
     sentences = sum(len(batch) for batch in _timed_batches())
-    assert bench.greedy_sentences_per_second(model, SENTENCES, 4, 0.2, CPU) == sentences
+    assert bench.greedy_sentences_per_second(model, SENTENCES, 4, 0.2, CPU).per_s == sentences
     assert bench.greedy_sentences_per_second(model, SENTENCES, 4, 0.2, CPU,
-                                             rescore_all=True) == sentences
+                                             rescore_all=True).per_s == sentences
     assert bench.greedy_reference_sentences_per_second(model, SENTENCES[:5], 0.2, CPU) == 5 - WARMUP
     assert bench.matmul_peak_gflops(CPU, size=64, repeats=2) == 2 * 64**3 * 2 / 1e9
 
@@ -58,6 +58,28 @@ def test_tree_timers_train_on_the_greedy_trees():
     assert [len(t.children) for t in trees[:5]] == [2, 1, 3, 1, 2]
     before = model.compose.weight.detach().clone()
     sentences = sum(len(batch) for batch in _timed_batches())
-    assert bench.tree_sentences_per_second(model, trees, 4, 0.2, CPU) == sentences
+    assert bench.tree_sentences_per_second(model, trees, 4, 0.2, CPU).per_s == sentences
     assert bench.tree_reference_sentences_per_second(model, trees[:5], 0.2, CPU) == 5 - WARMUP
     assert not torch.equal(before, model.compose.weight)
+
+
+def test_linear_flops_count_every_matrix_product_forward_and_backward():
+    """Equal lengths, so no padding: a token's forward pass is four products (W1, W2, W-1, W-2:
+    2dh + 2h^2 multiply-adds); backward computes each one's weight gradient and input
+    gradient, but for W1's input, the frozen embeddings (as in `make bench`)."""
+    d, h = 4, 6
+    model = WordRAE(12, d, h)
+    model.embeddings.weight.requires_grad_(False)
+    rate = bench.batched_tokens_per_second(model, [[2, 3, 4, 5]] * 12, 4, CPU)
+    forward = 2 * (2 * d * h + 2 * h * h)
+    assert rate.flops_per_unit == 3 * forward - 2 * d * h
+    assert rate.gflops == rate.per_s * rate.flops_per_unit / 1e9
+
+
+def test_tree_models_count_flops():
+    torch.manual_seed(0)
+    greedy = GreedyRAE(TreeRAEConfig(vocab_size=12, dim=4))
+    trees = bench.greedy_trees(greedy, SENTENCES)
+    assert bench.greedy_sentences_per_second(greedy, SENTENCES, 4, 0.2, CPU).flops_per_unit > 0
+    parse = ParseTreeRAE(TreeRAEConfig(vocab_size=12, dim=4))
+    assert bench.tree_sentences_per_second(parse, trees, 4, 0.2, CPU).flops_per_unit > 0
