@@ -16,6 +16,7 @@ SEEDS    ?= 0 1 2## the seeds `make sweep` runs
 JOBS     ?= 1## folds classify trains at once, or seeds `make sweep` runs (cores/JOBS threads each)
 BUILD    ?= build## where artifacts go (git-ignored)
 REPORTS  ?= reports## where reports go (git-ignored)
+EXPORTS  ?= exports## where `make export` writes model folders (git-ignored)
 CHECKPOINT ?= 60## seconds between checkpoints of pretrain and classify (0: every step)
 TEXT     ?=## sentence for `make predict` (empty: read stdin)
 PYTHON   ?= python3## interpreter that creates the virtual environment
@@ -80,8 +81,8 @@ PRETRAIN_STAGE = $(if $(filter-out 1,$(NPROC)),$(PY) -m pipeline.launch --standa
                    --nproc-per-node=$(NPROC) -m pipeline,$(STAGE))
 
 .DEFAULT_GOAL := help
-.PHONY: help install prepare pretrain classify eval benchmark sweep predict toy bench test \
-        test-fast clean FORCE
+.PHONY: help install prepare pretrain classify eval benchmark sweep predict export toy bench \
+        test test-fast clean FORCE
 
 help: ## list targets and variables
 	@echo "Targets:"
@@ -166,6 +167,9 @@ predict: export RAE_PREDICT_TEXT = $(value TEXT)
 predict: $(RUN)/model-linear-$(TASK).pt ## classify TEXT (or stdin lines) with the trained model
 	$(STAGE) predict $(ARGS) $(TASK_ARGS) --text-variable RAE_PREDICT_TEXT
 
+export: $(REPORT) ## the MODEL's trained classifier as a shareable folder -> exports/TASK-MODEL/
+	$(STAGE) export $(ARGS) $(TASK_ARGS) --model $(MODELS) --exports $(EXPORTS)
+
 toy: $(REPORTS)/toy/toy.json ## the original one-hot toy, two recipes, recall sweep -> reports/toy/
 
 $(REPORTS)/toy/toy.json: $(SETUP) models/linear_rae.py training/toy.py pipeline/toy.py
@@ -182,7 +186,7 @@ test-fast: $(VENV)/.installed-dev ## lint and the unit tests only (under a minut
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q -m "not slow and not integration"
 
-clean: ## delete build/ and reports/
-	rm -rf $(BUILD) $(REPORTS)
+clean: ## delete build/, reports/ and exports/
+	rm -rf $(BUILD) $(REPORTS) $(EXPORTS)
 
 FORCE:

@@ -9,7 +9,7 @@ from models.greedy_rae import GreedyRAE, GreedyTrees
 from models.word_rae import WordRAE
 
 
-class RAEClassifier(nn.Module):
+class LinearRAEClassifier(nn.Module):
     """A softmax head on the linear RAE's final code h_n, or with mean_states on [h_n; mean of
     h_1..h_n] (the greedy RAE's [root; mean of nodes], for a left-to-right RAE)."""
 

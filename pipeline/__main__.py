@@ -22,6 +22,7 @@ STAGES = {
     "summary": "every task's report in one table -> reports/summary/<run>.{json,md}",
     "seeds": "one task's reports of several seeds in one table -> reports/<task>/",
     "predict": "classify sentences with a trained model",
+    "export": "a trained model as a folder others can load -> exports/<task>-<family>/",
     "bench": "batched against per-sentence training speed",
     "toy": "the one-hot toy experiment",
 }

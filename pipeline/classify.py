@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import multiprocessing
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 
-import numpy as np
 import torch
 
 from data.tasks import Task
@@ -23,6 +23,7 @@ from pipeline.families import FAMILIES, Family, FoldInputs, check_applies
 from pipeline.infra.artifacts import reusable, save_torch
 from pipeline.infra.built import load_pretrained, load_task
 from pipeline.infra.checkpoints import open_checkpoint, remove_checkpoint
+from pipeline.infra.config import Config
 from pipeline.infra.locks import exclusive
 from pipeline.infra.options import Run, add_common, dataset_of
 from pipeline.infra.paths import classify_target
@@ -60,13 +61,13 @@ def _inputs(task: Task, vocab: Vocabulary, family: Family) -> list:
             for tree in task.trees]
 
 
-def fold_vocabulary(pretrained: Vocabulary, task: Task, train: np.ndarray, family: Family,
-                     run: Run) -> Vocabulary:
+def fold_vocabulary(pretrained: Vocabulary, training_tokens: Iterable[list[str]],
+                     family: Family, config: Config) -> Vocabulary:
     """The pretrained vocabulary, with the words of the fold's training sentences where the
     family's settings ask for them (never a dev or test sentence's)."""
-    if not getattr(run.config, family.section).training_words:
+    if not getattr(config, family.section).training_words:
         return pretrained
-    return pretrained.extended(task.tokens[i] for i in train)
+    return pretrained.extended(training_tokens)
 
 
 def _train_fold(family: Family, inputs: FoldInputs) -> tuple[dict, dict]:
@@ -103,7 +104,8 @@ def classify(run: Run, family: Family, task: Task, jobs: int = 1) -> None:
 
     def fold_inputs(k: int) -> FoldInputs:
         fold = task.folds[k]
-        vocab = fold_vocabulary(pretrained_vocab, task, fold.train, family, run)
+        vocab = fold_vocabulary(pretrained_vocab, (task.tokens[i] for i in fold.train), family,
+                                run.config)
         inputs = pretrained_inputs if vocab is pretrained_vocab else _inputs(task, vocab, family)
         parts = {part: ([inputs[i] for i in idx], task.labels[idx])
                  for part, idx in (("train", fold.train), ("dev", fold.dev), ("test", fold.test))}

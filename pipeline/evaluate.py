@@ -23,13 +23,14 @@ from evaluation.report import markdown
 from evaluation.tree_examples import draw_tree_examples
 from evaluation.unroll import recovery_by_position
 from models.word_rae import WordRAE
-from pipeline.families import FAMILIES, Family, families_for, load_model
+from pipeline.families import FAMILIES, Family, families_for
 from pipeline.infra.artifacts import save_json, save_text
 from pipeline.infra.built import load_classified, load_pretrained, load_task
 from pipeline.infra.locks import exclusive
 from pipeline.infra.options import Run, add_common, dataset_of
 from pipeline.infra.paths import classify_target
 from pipeline.infra.provenance import provenance
+from pipeline.trained import load_model
 from training.inference import predict_proba
 
 UNROLL_POSITIONS = 10
@@ -251,5 +252,5 @@ def _write(run: Run, inputs: Inputs, report: dict, rows: list[dict]) -> None:
 
 def _saved_model(run: Run, task: Task, family: Family):
     target = classify_target(task.data.make_args, task.protocol, family.name)
-    model, vocab, _, _ = load_model(run.layout.model(family.name, task.name), family, target)
-    return model.to(run.device), vocab
+    trained = load_model(run.layout.model(family.name, task.name), family, target)
+    return trained.model.to(run.device), trained.vocab

@@ -22,13 +22,14 @@ from data.vocab import Vocabulary
 from models.word_rae import WordRAE
 from pipeline.infra.artifacts import ArtifactError, load_json, reusable, save_bytes_with, save_torch
 from pipeline.infra.checkpoints import open_checkpoint, remove_checkpoint
-from pipeline.infra.config import PRETRAIN_SECTIONS, ConfigError
+from pipeline.infra.config import PRETRAIN_SECTIONS, Config, ConfigError
 from pipeline.infra.locks import exclusive
 from pipeline.infra.options import Run, add_common
 from pipeline.infra.paths import unlabeled_name
 from pipeline.infra.provenance import code_digest, provenance
-from training.distributed import Ranks, start, stop
+from training.distributed import SINGLE, Ranks, start, stop
 from training.rae_pretrain import pretrain_rae
+from training.resume import Checkpoint
 from training.skipgram import train_skipgram
 
 MIN_WORDS = 10  # in the vocabulary; fewer leave nothing to learn
@@ -83,39 +84,18 @@ def pretrain(run: Run, ranks: Ranks) -> None:
         prepared = run.layout.data / f"{unlabeled_name(config)}.json"
         raise ArtifactError(f"{run.layout.data / corpus['store']} does not hold the sentences "
                             f"{prepared} records", f"delete {prepared} and run `make prepare`")
-    vocab = Vocabulary.from_counts(dict(zip(stored_words, counts.tolist(), strict=True)),
-                                   config.data.min_count)
-    words = len(vocab) - 2  # besides <pad> and <unk>
-    if words < MIN_WORDS:
-        raise ConfigError(f"config key 'data.min_count' = {config.data.min_count} leaves "
-                          f"{words} words of the unlabeled corpus in the vocabulary; "
-                          f"at least {MIN_WORDS} are needed")
+    vocab = corpus_vocabulary(dict(zip(stored_words, counts.tolist(), strict=True)), config)
     sentences = SentenceIds(provisional.flat, provisional.offsets,
                             np.asarray(vocab.encode(stored_words), dtype=np.int64))
 
-    start = time.perf_counter()
-    e = config.embeddings
-    if e.vectors:
-        vectors, embedding_losses = given_vectors(Path(e.vectors), vocab, run.seed), []
-    else:
-        vectors, embedding_losses = train_skipgram(
-            sentences, len(vocab), e.dim, e.window, e.negatives, e.subsample, e.epochs,
-            e.batch_size, e.lr, run.seed, run.device, checkpoint, ranks)
-    if ranks.main:
-        save_bytes_with(lambda stream: write_vectors(stream, vocab.words, vectors),
-                        run.layout.pretrain_folder / "vectors.txt")
-    embedding_seconds = time.perf_counter() - start
-
-    start = time.perf_counter()
-    encoder = WordRAE(len(vocab), config.embeddings.dim, config.rae.hidden).to(run.device)
-    with torch.no_grad():
-        encoder.embeddings.weight.copy_(vectors)
-    r = config.rae
-    rae_losses = pretrain_rae(encoder, sentences, r.epochs, r.batch_size, r.lr,
-                              config.data.max_length, run.seed, run.device, checkpoint, ranks)
-    rae_seconds = time.perf_counter() - start
+    encoder, losses, seconds = train_encoder(config, sentences, vocab, run.seed, run.device,
+                                             checkpoint, ranks)
     if not ranks.main:
         return
+    # pretraining keeps the word vectors fixed: the encoder's are the vectors it was given
+    save_bytes_with(lambda stream: write_vectors(stream, vocab.words,
+                                                 encoder.embeddings.weight.detach().cpu()),
+                    run.layout.pretrain_folder / "vectors.txt")
 
     save_torch({
         "kind": "pretrain",
@@ -124,18 +104,54 @@ def pretrain(run: Run, ranks: Ranks) -> None:
         "vocab": vocab.words,
         "vocab_digest": vocab.digest(),
         "encoder": {k: v.cpu() for k, v in encoder.state_dict().items()},
-        "embedding_losses": embedding_losses,
-        "rae_losses": rae_losses,
-        "seconds": {"prepare": corpus["seconds"], "embeddings": embedding_seconds,
-                    "rae": rae_seconds},
+        **losses,
+        "seconds": {"prepare": corpus["seconds"], **seconds},
         "sentences": len(sentences),
         "tokens": sentences.tokens,
         "processes": ranks.world,
         "provenance": provenance(run.command),
     }, path)
     remove_checkpoint(path)
-    vectors_said = (f"skip-gram loss {embedding_losses[-1]:.3f}" if embedding_losses
-                    else f"vectors from {e.vectors}")
+    vectors_said = (f"skip-gram loss {losses['embedding_losses'][-1]:.3f}"
+                    if losses["embedding_losses"] else f"vectors from {config.embeddings.vectors}")
     print(f"pretrained on {len(sentences)} sentences, vocabulary {len(vocab)}: {vectors_said} "
-          f"({embedding_seconds:.0f}s), RAE error per token "
-          f"{rae_losses[-1]:.3f} ({rae_seconds:.0f}s) -> {path}")
+          f"({seconds['embeddings']:.0f}s), RAE error per token "
+          f"{losses['rae_losses'][-1]:.3f} ({seconds['rae']:.0f}s) -> {path}")
+
+
+def corpus_vocabulary(counts: dict[str, int], config: Config) -> Vocabulary:
+    """The words seen at least data.min_count times; too few to learn from is a config error."""
+    vocab = Vocabulary.from_counts(counts, config.data.min_count)
+    words = len(vocab) - 2  # besides <pad> and <unk>
+    if words < MIN_WORDS:
+        raise ConfigError(f"config key 'data.min_count' = {config.data.min_count} leaves "
+                          f"{words} words of the unlabeled corpus in the vocabulary; "
+                          f"at least {MIN_WORDS} are needed")
+    return vocab
+
+
+def train_encoder(config: Config, sentences: SentenceIds, vocab: Vocabulary, seed: int,
+                  device: torch.device, checkpoint: Checkpoint | None = None,
+                  ranks: Ranks = SINGLE) -> tuple[WordRAE, dict, dict]:
+    """Word vectors (skip-gram, or the config's vector file), then the linear RAE over them ->
+    (the encoder, {embedding_losses, rae_losses}, {embeddings, rae: seconds}). `make pretrain`
+    and an RAEClassifier without a pretrained run both train this way."""
+    start = time.perf_counter()
+    e = config.embeddings
+    if e.vectors:
+        vectors, embedding_losses = given_vectors(Path(e.vectors), vocab, seed), []
+    else:
+        vectors, embedding_losses = train_skipgram(
+            sentences, len(vocab), e.dim, e.window, e.negatives, e.subsample, e.epochs,
+            e.batch_size, e.lr, seed, device, checkpoint, ranks)
+    embedding_seconds = time.perf_counter() - start
+
+    start = time.perf_counter()
+    encoder = WordRAE(len(vocab), e.dim, config.rae.hidden).to(device)
+    with torch.no_grad():
+        encoder.embeddings.weight.copy_(vectors)
+    r = config.rae
+    rae_losses = pretrain_rae(encoder, sentences, r.epochs, r.batch_size, r.lr,
+                              config.data.max_length, seed, device, checkpoint, ranks)
+    return (encoder, {"embedding_losses": embedding_losses, "rae_losses": rae_losses},
+            {"embeddings": embedding_seconds, "rae": time.perf_counter() - start})

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from data.batching import clipped_lengths, padded, padded_batches
-from models.classifier import RAEClassifier
+from models.classifier import LinearRAEClassifier
 from training.early_stopping import Curve
 from training.inference import predict_proba
 from training.resume import Checkpoint
@@ -16,7 +16,7 @@ from training.supervised import train_supervised
 
 
 @torch.no_grad()
-def encode_features(model: RAEClassifier, sentences: list[list[int]], max_length: int,
+def encode_features(model: LinearRAEClassifier, sentences: list[list[int]], max_length: int,
                     device: torch.device, batch_size: int = 512) -> torch.Tensor:
     """What model's head reads (N, h or 2h), in the order of `sentences`."""
     model.eval()
@@ -26,7 +26,7 @@ def encode_features(model: RAEClassifier, sentences: list[list[int]], max_length
     return features
 
 
-def fine_tune(model: RAEClassifier, train: tuple[list[list[int]], np.ndarray],
+def fine_tune(model: LinearRAEClassifier, train: tuple[list[list[int]], np.ndarray],
               dev: tuple[list[list[int]], np.ndarray] | None, alpha: float,
               schedule: Schedule, max_length: int, seed: int, device: torch.device,
               checkpoint: Checkpoint | None = None) -> Curve:

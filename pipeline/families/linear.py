@@ -13,7 +13,7 @@ from dataclasses import replace
 import torch
 
 from data.datasets import DATASETS, USER
-from models.classifier import RAEClassifier
+from models.classifier import LinearRAEClassifier
 from models.word_rae import WordRAE
 from pipeline.families.family import Family, FoldInputs
 from pipeline.infra.config import Config
@@ -23,13 +23,13 @@ from training.linear import encode_features, fine_tune
 from training.supervised import best_alpha
 
 
-def build_model(config: Config, vocab_size: int, classes: int) -> RAEClassifier:
+def build_model(config: Config, vocab_size: int, classes: int) -> LinearRAEClassifier:
     encoder = WordRAE(vocab_size, config.embeddings.dim, config.rae.hidden)
-    return RAEClassifier(encoder, classes=classes, dropout=config.classify.dropout,
+    return LinearRAEClassifier(encoder, classes=classes, dropout=config.classify.dropout,
                          mean_states=config.classify.mean_states)
 
 
-def _pretrained(fold: FoldInputs) -> RAEClassifier:
+def _pretrained(fold: FoldInputs) -> LinearRAEClassifier:
     model = build_model(fold.config, fold.vocab_size, fold.classes)
     model.encoder.load_state_dict(fold.pretrained_encoder())
     return model.to(fold.device)

@@ -3,6 +3,7 @@ prepared data, the pretrained encoder, a family's per-fold predictions."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -13,7 +14,7 @@ from data.splits import Fold
 from data.tasks import SST_CLASS_NAMES, Task, make_task
 from models.word_rae import WordRAE
 from pipeline.infra.artifacts import ArtifactError, check_same, load_json, load_torch
-from pipeline.infra.config import PRETRAIN_SECTIONS
+from pipeline.infra.config import PRETRAIN_SECTIONS, Config
 from pipeline.infra.options import Run
 from pipeline.infra.paths import classify_target
 from pipeline.infra.schema import VOCABULARY, expect, expect_state, on_meta, tensors
@@ -31,15 +32,18 @@ def load_task(run: Run, dataset: DataSet, protocol: str) -> Task:
 
 
 def load_pretrained(run: Run) -> dict:
-    path = run.layout.pretrain
+    return read_pretrained(run.layout.pretrain, run.config)
+
+
+def read_pretrained(path: Path, config: Config) -> dict:
+    """pretrain.pt, checked to come from config's pretraining settings."""
     pretrained = load_torch(path, "pretrain")
     expect(pretrained, path, "pretrain", config_digest=str, vocab_digest=str,
            vocab=VOCABULARY,
            encoder=(dict, tensors, "tensors"), seconds=dict, sentences=int, tokens=int,
            embedding_losses=list, rae_losses=list, provenance=dict)
     check_same(path, "pretraining config", pretrained["config_digest"],
-               run.config.digest(*PRETRAIN_SECTIONS), "pretrain")
-    config = run.config
+               config.digest(*PRETRAIN_SECTIONS), "pretrain")
     expect_state(pretrained["encoder"], on_meta(lambda: WordRAE(
         len(pretrained["vocab"]), config.embeddings.dim, config.rae.hidden)), path, "pretrain")
     return pretrained

@@ -35,13 +35,19 @@ from pipeline.infra.config import (
 )
 
 DIGEST_LENGTH = 8
+PRETRAIN_FILE = "pretrain.pt"
 
 
 def folder_names(config_path: Path, config: Config, seed: int) -> tuple[str, str]:
     """-> (run folder, pretraining folder) names."""
     run = f"{config_path.stem}-{config.digest()[:DIGEST_LENGTH]}-seed{seed}"
-    pretrain = f"pretrain-{config.digest(*PRETRAIN_SECTIONS)[:DIGEST_LENGTH]}-seed{seed}"
-    return run, pretrain
+    return run, pretrain_name(config, seed)
+
+
+def pretrain_name(config: Config, seed: int) -> str:
+    """The pretraining folder's name: runs of one seed whose pretraining settings agree (any
+    config file) share it."""
+    return f"pretrain-{config.digest(*PRETRAIN_SECTIONS)[:DIGEST_LENGTH]}-seed{seed}"
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,7 @@ class Layout:
 
     @property
     def pretrain(self) -> Path:
-        return self.pretrain_folder / "pretrain.pt"
+        return self.pretrain_folder / PRETRAIN_FILE
 
     def classify(self, family: str, task: str) -> Path:
         return self.run / f"classify-{family}-{task}.pt"

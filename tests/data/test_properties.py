@@ -10,12 +10,14 @@ from data.batching import length_batches, pad
 from data.tokenize import tokenize
 from data.vocab import PAD, UNK, Vocabulary
 from models.binary_tree_rae import TreeRAEConfig
-from models.classifier import GreedyRAEClassifier, RAEClassifier
+from models.classifier import GreedyRAEClassifier, LinearRAEClassifier
 from models.greedy_rae import GreedyRAE
 from models.word_rae import WordRAE
+from pipeline.families import FAMILIES
+from pipeline.infra.config import parse_config
 from pipeline.predict import answer_lines
+from pipeline.trained import TrainedModel
 
-CPU = torch.device("cpu")
 words = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=8)
 
 
@@ -72,12 +74,14 @@ def test_length_batches_partition_the_sentences(lengths, batch_size, shuffled):
 def _models():
     torch.manual_seed(0)
     vocab = Vocabulary([PAD, UNK, "good", "bad", "film", "."])
-    linear = RAEClassifier(WordRAE(len(vocab), 4, 6)).eval()
+    config = parse_config({"data": {"max_length": 20}})
+    linear = LinearRAEClassifier(WordRAE(len(vocab), 4, 6)).eval()
     greedy = GreedyRAEClassifier(GreedyRAE(TreeRAEConfig(len(vocab), 4))).eval()
-    return vocab, linear, greedy
+    return tuple(TrainedModel(FAMILIES[name], model, vocab, ["neg", "pos"], config)
+                 for name, model in (("linear", linear), ("greedy", greedy)))
 
 
-VOCAB, LINEAR, GREEDY = _models()
+LINEAR, GREEDY = _models()
 
 
 @settings(max_examples=30, deadline=None)
@@ -86,7 +90,7 @@ VOCAB, LINEAR, GREEDY = _models()
        st.booleans())
 def test_every_line_gets_one_valid_answer_in_order(lines, tree):
     model = GREEDY if tree else LINEAR
-    answers = list(answer_lines(model, VOCAB, ["neg", "pos"], 20, CPU, iter(lines), tree))
+    answers = list(answer_lines(model, iter(lines), tree))
     assert [a["text"] for a in answers] == lines
     for answer in answers:
         assert answer["label"] in ("neg", "pos") and 0.5 <= answer["prob"] <= 1.0
@@ -97,5 +101,5 @@ def test_every_line_gets_one_valid_answer_in_order(lines, tree):
 def test_a_hundred_thousand_tokens_on_one_line():
     line = " ".join(["good"] * 100_000)
     for model, tree in ((LINEAR, False), (GREEDY, True)):
-        (answer,) = answer_lines(model, VOCAB, ["neg", "pos"], 20, CPU, iter([line]), tree)
+        (answer,) = answer_lines(model, iter([line]), tree)
         assert answer["text"] == line

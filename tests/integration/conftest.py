@@ -22,7 +22,8 @@ def run_make(*targets, workdir: Path, data: Path | None, extra=(), stdin: str | 
         env["RAE_DATA_DIR"] = str(data)
     command = ["make", "--no-print-directory", "-C", str(ROOT), *targets,
                f"CONFIG={config}", f"BUILD={workdir / 'build'}",
-               f"REPORTS={workdir / 'reports'}", f"PY={sys.executable}", "SETUP=", "DEVICE=cpu",
+               f"REPORTS={workdir / 'reports'}", f"EXPORTS={workdir / 'exports'}",
+               f"PY={sys.executable}", "SETUP=", "DEVICE=cpu",
                *extra]
     return subprocess.run(command, env=env, capture_output=True, text=True, input=stdin,
                           timeout=600)

@@ -2,7 +2,7 @@ import torch
 from torch import nn
 
 from data.batching import pad
-from models.classifier import RAEClassifier
+from models.classifier import LinearRAEClassifier
 from models.linear_rae import LinearRAE, LinearRAEConfig, reference_scan
 from models.word_rae import WordRAE
 
@@ -83,7 +83,7 @@ def test_unroll_of_hand_set_model():
 def test_mean_states_head_reads_the_code_and_the_mean_of_every_prefix_code():
     torch.manual_seed(0)
     encoder = WordRAE(vocab_size=12, embedding_dim=3, hidden=4).double()
-    model = RAEClassifier(encoder, mean_states=True).double().eval()
+    model = LinearRAEClassifier(encoder, mean_states=True).double().eval()
     sentences = [[2, 3, 4, 5, 6], [7, 8], [9]]
     features, error = model.features(*pad(sentences))
     for b, sentence in enumerate(sentences):
@@ -92,5 +92,5 @@ def test_mean_states_head_reads_the_code_and_the_mean_of_every_prefix_code():
         code, expected_error = reference_scan(encoder.rae, x)
         assert torch.allclose(features[b], torch.cat([code, torch.stack(prefix_codes).mean(0)]))
         assert torch.allclose(error[b], expected_error)
-    plain = RAEClassifier(encoder).double()
+    plain = LinearRAEClassifier(encoder).double()
     assert plain.features(*pad(sentences))[0].shape == (3, 4)

@@ -9,9 +9,10 @@ import pytest
 import torch
 
 from data.datasets import KINDS
-from pipeline.families import FAMILIES, families_for, load_model
+from pipeline.families import FAMILIES, families_for
 from pipeline.infra.artifacts import ArtifactError, save_torch
 from pipeline.infra.config import Config
+from pipeline.trained import load_model
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,9 +73,10 @@ def test_saved_models_keep_their_parameter_names_and_load(name, tmp_path):
     save_torch({"kind": "model", "family": name, "config": config.to_dict(), "dataset": "mr",
                 "vocab": ["<pad>", "<unk>"] + [f"w{i}" for i in range(10)],
                 "labels": ["neg", "pos"], "state": model.state_dict()}, path)
-    loaded, vocab, labels, max_length = load_model(path, family, "classify")
-    assert len(vocab) == 12 and labels == ["neg", "pos"] and max_length == config.data.max_length
-    assert all(torch.equal(a, b) for a, b in zip(loaded.state_dict().values(),
+    loaded = load_model(path, family, "classify")
+    assert len(loaded.vocab) == 12 and loaded.labels == ["neg", "pos"]
+    assert loaded.max_length == config.data.max_length and loaded.made_from == {"dataset": "mr"}
+    assert all(torch.equal(a, b) for a, b in zip(loaded.model.state_dict().values(),
                                                   model.state_dict().values(), strict=True))
 
 

@@ -2,13 +2,11 @@
 train + dev."""
 
 from dataclasses import replace
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 import torch
 
-from data.splits import Fold
 from data.vocab import PAD, UNK, Vocabulary
 from models.word_rae import WordRAE
 from pipeline.classify import fold_vocabulary
@@ -48,15 +46,14 @@ def _fold(config: Config, vocab: Vocabulary) -> FoldInputs:
                       Checkpoint.in_memory())
 
 
-def test_the_fold_vocabulary_adds_training_words_only():
-    task = SimpleNamespace(tokens=[["good", "plot"], ["bad", "acting"], ["twist"]])
-    run = SimpleNamespace(config=_config(training_words=True))
-    fold = Fold(train=np.array([0, 1]), dev=np.array([2]), test=np.array([], dtype=int))
-    vocab = fold_vocabulary(Vocabulary(PRETRAINED_WORDS), task, fold.train, FAMILIES["greedy"], run)
-    assert vocab.words == PRETRAINED_WORDS + ["acting", "plot"]  # "twist" is dev text
-    run.config.greedy.training_words = False
-    assert fold_vocabulary(Vocabulary(PRETRAINED_WORDS), task, fold.train, FAMILIES["greedy"],
-                           run).words == PRETRAINED_WORDS
+def test_the_fold_vocabulary_adds_the_training_words_where_the_family_asks():
+    training = [["good", "plot"], ["bad", "acting"]]
+    config = _config(training_words=True)
+    vocab = fold_vocabulary(Vocabulary(PRETRAINED_WORDS), training, FAMILIES["greedy"], config)
+    assert vocab.words == PRETRAINED_WORDS + ["acting", "plot"]
+    config.greedy.training_words = False
+    assert fold_vocabulary(Vocabulary(PRETRAINED_WORDS), training, FAMILIES["greedy"],
+                           config).words == PRETRAINED_WORDS
 
 
 def test_new_words_start_small_and_pretrained_words_keep_their_vectors():

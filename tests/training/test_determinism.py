@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from models.classifier import RAEClassifier
+from models.classifier import LinearRAEClassifier
 from models.word_rae import WordRAE
 from training.linear import fine_tune
 from training.rae_pretrain import pretrain_rae
@@ -24,7 +24,7 @@ def _train(seed: int) -> dict:
     with torch.no_grad():
         encoder.embeddings.weight.copy_(vectors)
     pretrain_rae(encoder, sentences, 2, 16, 1e-2, 10, seed, CPU)
-    model = RAEClassifier(encoder, dropout=0.3)
+    model = LinearRAEClassifier(encoder, dropout=0.3)
     fine_tune(model, (sentences[:80], labels[:80]), (sentences[80:], labels[80:]), alpha=0.2,
               schedule=Schedule(epochs=2, patience=2, batch_size=16, lr=1e-2, clip_norm=1.0),
               max_length=10, seed=seed, device=CPU)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from models.classifier import RAEClassifier
+from models.classifier import LinearRAEClassifier
 from models.word_rae import WordRAE
 from pipeline.infra.artifacts import ArtifactError
 from pipeline.infra.checkpoints import checkpoint_path, open_checkpoint
@@ -47,7 +47,7 @@ def _train(checkpoint: Checkpoint) -> tuple[dict, list]:
     with torch.no_grad():
         encoder.embeddings.weight.copy_(vectors)
     rae_losses = pretrain_rae(encoder, SENTENCES, 2, 16, 1e-2, 10, 0, CPU, checkpoint)
-    model = RAEClassifier(encoder, dropout=0.3)
+    model = LinearRAEClassifier(encoder, dropout=0.3)
     curve = fine_tune(model, (SENTENCES[:80], LABELS[:80]), (SENTENCES[80:], LABELS[80:]),
                       alpha=0.2, schedule=Schedule(3, patience=3, batch_size=16, lr=1e-2,
                                                    clip_norm=1.0),

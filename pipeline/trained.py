@@ -1,0 +1,157 @@
+"""A trained classifier with all it needs to read raw text: the model, its vocabulary, its class
+names and settings. predict, the Python API, `make export` and `make serve` all answer through
+it, so a sentence gets the same answer from each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import torch
+from nltk import Tree
+from torch import nn
+
+from data.batching import padded_batches
+from data.tasks import TaskError
+from data.tokenize import tokenize
+from data.vocab import UNK, Vocabulary
+from models.classifier import GreedyRAEClassifier
+from pipeline.families import Family
+from pipeline.infra.artifacts import ArtifactError, load_torch
+from pipeline.infra.config import Config, ConfigError, parse_config
+from pipeline.infra.schema import VOCABULARY, expect, expect_state, on_meta, tensors, words
+from training.inference import predict_proba
+
+BATCH = 256  # sentences per forward pass: memory stays bounded on endless input
+# A text is tokenised from its last MAX_CHARACTERS only: the model reads its last max_length
+# words anyway, and the tokenizer's regular expressions give up on multi-megabyte lines.
+MAX_CHARACTERS = 200_000
+
+
+class NodeLabel(str):
+    """A tree node's predicted class name (what nltk prints), carrying its probability."""
+
+    prob: float
+
+    def __new__(cls, name: str, prob: float) -> NodeLabel:
+        label = super().__new__(cls, name)
+        label.prob = prob
+        return label
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    family: Family
+    model: nn.Module  # in eval mode
+    vocab: Vocabulary
+    labels: list[str]  # class names, in the model's output order
+    config: Config
+    made_from: dict = field(default_factory=dict)  # dataset, protocol, digests, commit
+    device: torch.device = torch.device("cpu")
+
+    @property
+    def max_length(self) -> int:
+        return self.config.data.max_length
+
+    @property
+    def draws_trees(self) -> bool:
+        return isinstance(self.model, GreedyRAEClassifier)
+
+    def to(self, device: torch.device) -> TrainedModel:
+        return replace(self, model=self.model.to(device), device=device)
+
+    def words(self, text: str) -> list[str]:
+        """The tokens the model reads of a text: its last max_length (none: one <unk>)."""
+        return tokenize(text[-MAX_CHARACTERS:])[-self.max_length:] or [UNK]
+
+    def probabilities(self, texts: Iterable[str]) -> np.ndarray:
+        """(N, classes) class probabilities, in the order of `texts`."""
+        sentences = [self.vocab.encode(self.words(text)) for text in texts]
+        return predict_proba(self.model, sentences, self.max_length, self.device, BATCH)
+
+    def answers(self, texts: list[str], trees: bool = False) -> list[dict]:
+        """{label, prob} per text, with `trees` (greedy RAE only) also "tree": the tree it
+        builds, an nltk.Tree whose every node is a NodeLabel: its own softmax's class."""
+        if trees:
+            return self._tree_answers([self.words(text) for text in texts])
+        return [{"label": self.labels[int(p.argmax())], "prob": round(float(p.max()), 4)}
+                for p in self.probabilities(texts)]
+
+    @torch.no_grad()
+    def _tree_answers(self, words: list[list[str]]) -> list[dict]:
+        if not self.draws_trees:
+            raise ValueError(f"the {self.family.name} RAE builds no trees; use a greedy one")
+        self.model.eval()
+        answers: list[dict] = [{}] * len(words)
+        sentences = [self.vocab.encode(w) for w in words]
+        for batch, ids, lengths in padded_batches(sentences, BATCH, self.max_length,
+                                                  self.device):
+            logits, trees = self.model(ids, lengths)
+            probs = torch.softmax(logits, -1).cpu()
+            node_probs = torch.softmax(self.model.rae.node_classifier(trees.parents), -1).cpu()
+            merges = trees.merges.cpu()
+            for row, i in enumerate(batch.tolist()):
+                n, best = len(words[i]), int(probs[row].argmax())
+                nodes = [self._node_label(p) for p in node_probs[row, : n - 1]]
+                tree = (tree_of(words[i], merges[row, : n - 1].tolist(), nodes) if n > 1
+                        else Tree(self._node_label(probs[row]), words[i]))
+                answers[i] = {"label": self.labels[best], "prob": round(float(probs[row, best]), 4),
+                              "tree": tree}
+        return answers
+
+    def _node_label(self, probs: torch.Tensor) -> NodeLabel:
+        best = int(probs.argmax())
+        return NodeLabel(self.labels[best], round(float(probs[best]), 4))
+
+
+def tree_of(tokens: list[str], merges: list[int], node_labels: list[str]) -> Tree:
+    """Replay the merges (at least one) on the words; each new node gets its label."""
+    nodes: list = list(tokens)
+    for k, label in zip(merges, node_labels, strict=True):
+        nodes[k : k + 2] = [Tree(label, nodes[k : k + 2])]
+    return nodes[0]
+
+
+# What the model file `classify` saves records of how it was made (a model folder's config.json
+# carries the same).
+MADE_FROM = ("dataset", "protocol", "seed", "config_digest", "vocab_digest", "data_fingerprint")
+LABELS = (list, lambda xs: words(xs) and len(xs) >= 2, "two or more class names")
+
+
+def load_model(path: str | Path, family: Family, make_target: str, dataset: str | None = None
+               ) -> TrainedModel:
+    """The model `classify` saved for the family, in eval mode; every key, the embedded
+    config and each parameter's shape are checked before anything is built. With `dataset`, a
+    model trained on another data set is refused (its labels would answer a question that was
+    not asked)."""
+    path = Path(path)
+    saved = load_torch(path, make_target)
+    if saved.get("kind") != "model" or saved.get("family") != family.name:
+        raise ArtifactError(f"{path} is not a {family.name} RAE classifier; "
+                            f"run `make {make_target}`")
+    expect(saved, path, make_target, config=dict, dataset=str, state=(dict, tensors, "tensors"),
+           vocab=VOCABULARY, labels=LABELS)
+    if dataset is not None and saved["dataset"] != dataset:
+        raise TaskError(f"{path} was trained on {saved['dataset']}, not {dataset}; pass "
+                        f"--dataset {saved['dataset']}, or a model trained on {dataset}")
+    made_from = {key: saved[key] for key in MADE_FROM if key in saved}
+    return build_trained(family, saved["config"], Vocabulary(saved["vocab"]), saved["labels"],
+                         saved["state"], path, make_target, made_from)
+
+
+def build_trained(family: Family, config_values: dict, vocab: Vocabulary, labels: list[str],
+                  state: dict, path: Path, make_target: str, made_from: dict) -> TrainedModel:
+    """The family's model from a saved config and state, each checked first (one line naming
+    `make_target` if either does not fit this code)."""
+    try:
+        config = parse_config(config_values, len(vocab))
+    except ConfigError as err:
+        raise ArtifactError(f"{path} holds a config this code cannot use ({err}); "
+                            f"run `make {make_target}`") from None
+    expect_state(state, on_meta(lambda: family.build_model(config, len(vocab), len(labels))),
+                 path, make_target)
+    model = family.build_model(config, len(vocab), len(labels))
+    model.load_state_dict(state)
+    return TrainedModel(family, model.eval(), vocab, list(labels), config, made_from)

@@ -1,0 +1,101 @@
+"""`make export` and the Python API on the built chain: a model folder, loaded in a fresh
+process with nothing but the folder, answers as the pipeline's own model did; predict reads the
+folder; RAEClassifier picks up the run's pretraining."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from pipeline import RAEClassifier
+from pipeline.infra.artifacts import load_torch
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = str(ROOT / "tests" / "tiny.toml")
+pytestmark = pytest.mark.integration
+# In a fresh interpreter outside the project: the test part's texts in, probabilities out.
+FRESH = """
+import json, sys
+from pipeline import RAEClassifier
+model = RAEClassifier.load(sys.argv[1], device="cpu")
+texts = json.load(open(sys.argv[2], encoding="utf-8"))
+print(json.dumps(model.predict_proba(texts).tolist()))
+"""
+
+
+def _only(folder: Path, pattern: str) -> Path:
+    (path,) = folder.glob(pattern)
+    return path
+
+
+@pytest.fixture(scope="module")
+def exported(make, built, data_slice, tmp_path_factory):
+    chain = Path(shutil.copytree(built, tmp_path_factory.mktemp("export") / "chain"))
+    result = make("export", workdir=chain, data=data_slice, extra=["MODEL=all"])
+    assert result.returncode == 0, result.stderr
+    return chain
+
+
+def test_export_writes_one_folder_per_family_that_reads_text(exported):
+    assert sorted(p.name for p in (exported / "exports").iterdir()) == [
+        "mr-split-greedy", "mr-split-greedy-random", "mr-split-linear"]
+    card = (exported / "exports" / "mr-split-linear" / "README.md").read_text()
+    report = json.loads(_only(exported / "reports" / "mr-split", "*/accuracy.json").read_text())
+    (row,) = [r for r in report["results"] if r["model"] == "linear-rae-finetuned"]
+    assert f"value: {100 * row['accuracy']:.2f}" in card and "## Known failures" in card
+
+
+@pytest.mark.parametrize("family", ["linear", "greedy"])
+def test_a_fresh_process_with_the_folder_answers_as_the_pipeline(exported, family, tmp_path):
+    """The test part's probabilities that classify stored for the saved row, to 1e-6."""
+    build = exported / "build"
+    run = next(p for p in build.iterdir() if p.name.startswith("tiny-"))
+    classified = load_torch(run / f"classify-{family}-mr-split.pt", "classify")
+    (fold,) = classified["folds"]
+    row = {"linear": "linear-rae-finetuned", "greedy": "greedy-rae"}[family]
+    prepared = json.loads((build / "data" / "mr.json").read_text())
+    texts = [prepared["texts"][i] for i in fold["test"].tolist()]
+    (tmp_path / "texts.json").write_text(json.dumps(texts))
+    answered = subprocess.run(
+        [sys.executable, "-c", FRESH, str(exported / "exports" / f"mr-split-{family}"),
+         str(tmp_path / "texts.json")], cwd=tmp_path, capture_output=True, text=True)
+    assert answered.returncode == 0, answered.stderr
+    probs = np.array(json.loads(answered.stdout))
+    assert np.abs(probs - fold["models"][row]["probs"].numpy()).max() < 1e-6
+
+
+def test_predict_reads_a_model_folder(exported):
+    lines = ["not bad at all", "a dull , lifeless film", ""]
+
+    def predict(*model):
+        answered = subprocess.run(
+            [sys.executable, "-m", "pipeline", "predict", "--config", "tests/tiny.toml",
+             "--build", str(exported / "build"), *model, "--tree", *lines],
+            cwd=ROOT, capture_output=True, text=True)
+        assert answered.returncode == 0, answered.stderr
+        return [json.loads(line) for line in answered.stdout.splitlines()]
+
+    from_folder = predict("--model", str(exported / "exports" / "mr-split-greedy"))
+    assert from_folder == predict()
+    linear = subprocess.run(
+        [sys.executable, "-m", "pipeline", "predict", "--model",
+         str(exported / "exports" / "mr-split-linear"), "--tree", "fine"],
+        cwd=ROOT, capture_output=True, text=True)
+    assert linear.returncode == 2 and linear.stderr.count("\n") == 1
+    assert "builds no trees" in linear.stderr
+
+
+def test_the_api_uses_the_runs_pretraining(built):
+    pretrained = load_torch(_only(built / "build", "pretrain-*/pretrain.pt"), "pretrain")
+    texts = ["a good film", "a bad film", "good fun", "bad acting"] * 10
+    labels = ["pos", "neg", "pos", "neg"] * 10
+    model = RAEClassifier(config=TINY, build=str(built / "build")).fit(texts, labels)
+    assert model.trained_.vocab.words == pretrained["vocab"]
+    embeddings = model.trained_.model.encoder.embeddings.weight
+    assert embeddings.shape == pretrained["encoder"]["embeddings.weight"].shape
+    assert not torch.equal(embeddings.cpu(), torch.zeros_like(embeddings.cpu()))
