@@ -19,6 +19,7 @@ REPORTS  ?= reports## where reports go (git-ignored)
 EXPORTS  ?= exports## where `make export` writes model folders (git-ignored)
 CHECKPOINT ?= 60## seconds between checkpoints of pretrain and classify (0: every step)
 TEXT     ?=## sentence for `make predict` (empty: read stdin)
+PORT     ?= 8000## `make serve`'s port (it listens on 127.0.0.1 only)
 PYTHON   ?= python3## interpreter that creates the virtual environment
 VENV     ?= .venv
 
@@ -81,8 +82,8 @@ PRETRAIN_STAGE = $(if $(filter-out 1,$(NPROC)),$(PY) -m pipeline.launch --standa
                    --nproc-per-node=$(NPROC) -m pipeline,$(STAGE))
 
 .DEFAULT_GOAL := help
-.PHONY: help install prepare pretrain classify eval benchmark sweep predict export toy bench \
-        test test-fast clean FORCE
+.PHONY: help install prepare pretrain classify eval benchmark sweep predict export serve toy \
+        bench test test-fast clean FORCE
 
 help: ## list targets and variables
 	@echo "Targets:"
@@ -169,6 +170,13 @@ predict: $(RUN)/model-linear-$(TASK).pt ## classify TEXT (or stdin lines) with t
 
 export: $(REPORT) ## the MODEL's trained classifier as a shareable folder -> exports/TASK-MODEL/
 	$(STAGE) export $(ARGS) $(TASK_ARGS) --model $(MODELS) --exports $(EXPORTS)
+
+# The page needs a linear model (it answers /predict) and a greedy one (it draws the trees).
+serve: ## the web page at http://127.0.0.1:PORT/: a sentence's tree, the reports, the errors
+	@$(MAKE) --no-print-directory export MODEL=linear
+	@$(MAKE) --no-print-directory export MODEL=greedy
+	$(STAGE) serve --linear $(EXPORTS)/$(TASK)-linear --greedy $(EXPORTS)/$(TASK)-greedy \
+	  --reports $(REPORTS) --port $(PORT) --device $(DEVICE)
 
 toy: $(REPORTS)/toy/toy.json ## the original one-hot toy, two recipes, recall sweep -> reports/toy/
 

@@ -21,23 +21,32 @@ class LinearRAEClassifier(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(encoder.rae.config.hidden * (2 if mean_states else 1), classes)
 
+    def _encode(self, ids: torch.Tensor, lengths: torch.Tensor
+                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """-> (word vectors, states h_1..h_n, what the head reads (B, h or 2h))."""
+        x = self.encoder.inputs(ids)
+        states, codes = self.encoder.rae.encode(x, lengths)
+        if not self.mean_states:
+            return x, states, codes
+        steps = torch.arange(ids.shape[1], device=ids.device)[None, :, None]
+        mean = (states * (steps < lengths[:, None, None])).sum(1) / lengths[:, None]
+        return x, states, torch.cat([codes, mean], -1)
+
     def features(self, ids: torch.Tensor, lengths: torch.Tensor
                  ) -> tuple[torch.Tensor, torch.Tensor]:
         """-> (what the head reads (B, h or 2h), per-sentence reconstruction error (B,))."""
-        x = self.encoder.inputs(ids)
-        states, codes = self.encoder.rae.encode(x, lengths)
-        error = self.encoder.rae.reconstruction_error(x, states, lengths)
-        if not self.mean_states:
-            return codes, error
-        steps = torch.arange(ids.shape[1], device=ids.device)[None, :, None]
-        mean = (states * (steps < lengths[:, None, None])).sum(1) / lengths[:, None]
-        return torch.cat([codes, mean], -1), error
+        x, states, read = self._encode(ids, lengths)
+        return read, self.encoder.rae.reconstruction_error(x, states, lengths)
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor
                 ) -> tuple[torch.Tensor, torch.Tensor]:
         """-> (logits (B, classes), per-sentence reconstruction error (B,))."""
         features, error = self.features(ids, lengths)
         return self.head(self.dropout(features)), error
+
+    def logits(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """What prediction needs: the logits, without reconstructing anything."""
+        return self.head(self.dropout(self._encode(ids, lengths)[2]))
 
 
 class GreedyRAEClassifier(nn.Module):
@@ -53,3 +62,6 @@ class GreedyRAEClassifier(nn.Module):
         """-> (logits (B, classes), the trees)."""
         trees = self.rae(ids, lengths)
         return self.head(torch.cat([trees.top, trees.mean], -1)), trees
+
+    def logits(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        return self(ids, lengths)[0]

@@ -23,6 +23,7 @@ STAGES = {
     "seeds": "one task's reports of several seeds in one table -> reports/<task>/",
     "predict": "classify sentences with a trained model",
     "export": "a trained model as a folder others can load -> exports/<task>-<family>/",
+    "serve": "the web page: type a sentence, see its tree; reports; errors",
     "bench": "batched against per-sentence training speed",
     "toy": "the one-hot toy experiment",
 }

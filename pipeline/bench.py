@@ -10,6 +10,7 @@ lengths follow MR's (mean about 22 tokens), with one optimiser step per batch or
   reference_tree_loss (one tree, composed recursively); the trees are the greedy RAE's;
 each batched model's arithmetic rate (FLOPs counted by torch's FlopCounterMode) is compared with
 the device's measured float32 matmul peak;
+- predict's sentences per second, from text to JSON lines (bench_predict.py);
 - pretraining's memory and speed as the corpus grows 1x, 4x and 16x (bench_corpus.py);
 - pretraining's speed in 1 and 2 processes (bench_ranks.py; the curve -> reports/bench.png).
 """
@@ -33,6 +34,7 @@ from models.linear_rae import reference_scan
 from models.parse_tree_rae import ParseTreeRAE
 from models.word_rae import WordRAE
 from pipeline.bench_corpus import corpus_scaling
+from pipeline.bench_predict import predict_throughput
 from pipeline.bench_ranks import process_scaling
 from pipeline.infra.artifacts import save_json
 from pipeline.infra.options import Run, add_common
@@ -212,7 +214,10 @@ def main(args: argparse.Namespace) -> None:
     result = {**{key: value for key, value in rates.items() if not isinstance(value, Rate)},
               **{field: value for key, rate in rates.items() if isinstance(rate, Rate)
                  for field, value in _rate_fields(key, rate, peak).items()},
-              "matmul_peak_gflops": peak, **corpus_scaling(),
+              "matmul_peak_gflops": peak,
+              "predict_sentences_per_s": predict_throughput(run.config, VOCAB, run.device,
+                                                            run.seed),
+              **corpus_scaling(),
               **process_scaling(run.layout.reports / "bench.png"),
               "device": str(run.device), "threads": torch.get_num_threads(),
               "provenance": provenance(run.command)}
@@ -243,6 +248,9 @@ def _print(result: dict) -> None:
     print(f"greedy RAE rescoring every pair at every merge: "
           f"{result['greedy_rescore_all_sentences_per_s']:,.1f} sentences/s; rescoring only "
           f"beside each merge is {result['greedy_gain_of_rescoring_beside_merges']:.2f}x that")
+    rates = result["predict_sentences_per_s"]
+    print("predict, text to JSON lines: "
+          + ", ".join(f"{way} {rate:,.0f} sentences/s" for way, rate in rates.items()))
     for row in result["corpus_scaling"]:
         print(f"corpus x{row['replicas']} ({row['tokens']:,} tokens): tokenising "
               f"{row['tokenise_tokens_per_s']:,.0f} tokens/s, skip-gram "

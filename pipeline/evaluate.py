@@ -18,6 +18,7 @@ from evaluation.baselines import BASELINES
 from evaluation.fusion import best_dev_row, mix, nbsvm_probabilities
 from evaluation.metrics import summarise
 from evaluation.phrases import node_accuracy, phrase_accuracy
+from evaluation.predictions import fold_predictions
 from evaluation.references import REPORTED
 from evaluation.report import markdown
 from evaluation.tree_examples import draw_tree_examples
@@ -235,7 +236,8 @@ def _write(run: Run, inputs: Inputs, report: dict, rows: list[dict]) -> None:
         {name: [fold["models"][name]["curve"] for fold in inputs.classified[f.name]["folds"]]
          for f in inputs.families for name in f.trained_rows},
         out / "curves.png")
-    written = ["accuracy.json", "accuracy.md", "confusion.png", "curves.png"]
+    save_json(fold_predictions(task, rows), out / "predictions.json", indent=None)
+    written = ["accuracy.json", "accuracy.md", "predictions.json", "confusion.png", "curves.png"]
     if report["unroll"] is not None:
         figures.unroll_recovery(report["unroll"], out / "unroll.png")
         written.append("unroll.png")

@@ -12,7 +12,11 @@ import argparse
 import json
 import os
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+
+import torch
 
 from data.tasks import task_name
 from pipeline.families import FAMILIES
@@ -66,10 +70,35 @@ def as_json(text: str, answer: dict) -> dict:
 
 
 def answer_lines(trained: TrainedModel, lines, tree: bool):
-    """One answer dict per input line, in order, BATCH lines at a time (bounded memory)."""
-    for texts in _chunks(lines, BATCH):
-        for text, answer in zip(texts, trained.answers(texts, tree), strict=True):
-            yield as_json(text, answer)
+    """One answer dict per input line, in order, BATCH lines at a time (bounded memory). A
+    thread tokenises the next BATCH while the model answers this one: tokenising is pure
+    Python and torch lets go of the interpreter while it computes, so the two overlap."""
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        ahead = None
+        for texts in _chunks(lines, BATCH):
+            read = reader.submit(trained.read, texts)
+            if ahead is not None:
+                yield from _answered(trained, *ahead, tree)
+            ahead = texts, read
+        if ahead is not None:
+            yield from _answered(trained, *ahead, tree)
+
+
+@contextmanager
+def one_core_reading():
+    """torch one thread short while answer_lines runs: its reading thread has a core of its
+    own (on 2 cores, sharing them made both slower)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(max(1, threads - 1))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _answered(trained: TrainedModel, texts: list[str], read: Future, tree: bool):
+    for text, answer in zip(texts, trained.answers_to(read.result(), tree), strict=True):
+        yield as_json(text, answer)
 
 
 def main(args: argparse.Namespace) -> None:
@@ -83,6 +112,7 @@ def main(args: argparse.Namespace) -> None:
         target = classify_target(dataset.make_args, args.protocol, family.name)
         trained = load_model(path, family, target, dataset=dataset.name)
     trained = trained.to(run.device)
-    for i, answer in enumerate(answer_lines(trained, _lines(args), args.tree), start=1):
-        print(json.dumps(answer, ensure_ascii=False), flush=i % BATCH == 0)
+    with one_core_reading():
+        for i, answer in enumerate(answer_lines(trained, _lines(args), args.tree), start=1):
+            print(json.dumps(answer, ensure_ascii=False), flush=i % BATCH == 0)
     sys.stdout.flush()

@@ -66,18 +66,28 @@ class TrainedModel:
         """The tokens the model reads of a text: its last max_length (none: one <unk>)."""
         return tokenize(text[-MAX_CHARACTERS:])[-self.max_length:] or [UNK]
 
+    def read(self, texts: Iterable[str]) -> list[list[str]]:
+        return [self.words(text) for text in texts]
+
     def probabilities(self, texts: Iterable[str]) -> np.ndarray:
         """(N, classes) class probabilities, in the order of `texts`."""
-        sentences = [self.vocab.encode(self.words(text)) for text in texts]
+        return self._probabilities(self.read(texts))
+
+    def _probabilities(self, words: list[list[str]]) -> np.ndarray:
+        sentences = [self.vocab.encode(w) for w in words]
         return predict_proba(self.model, sentences, self.max_length, self.device, BATCH)
 
     def answers(self, texts: list[str], trees: bool = False) -> list[dict]:
         """{label, prob} per text, with `trees` (greedy RAE only) also "tree": the tree it
         builds, an nltk.Tree whose every node is a NodeLabel: its own softmax's class."""
+        return self.answers_to(self.read(texts), trees)
+
+    def answers_to(self, words: list[list[str]], trees: bool = False) -> list[dict]:
+        """answers() of texts already read (read())."""
         if trees:
-            return self._tree_answers([self.words(text) for text in texts])
+            return self._tree_answers(words)
         return [{"label": self.labels[int(p.argmax())], "prob": round(float(p.max()), 4)}
-                for p in self.probabilities(texts)]
+                for p in self._probabilities(words)]
 
     @torch.no_grad()
     def _tree_answers(self, words: list[list[str]]) -> list[dict]:

@@ -1,4 +1,4 @@
-"""Class probabilities of any sentence classifier whose forward(ids, lengths) starts with logits."""
+"""Class probabilities of a sentence classifier: one with logits(ids, lengths)."""
 
 from __future__ import annotations
 
@@ -17,5 +17,5 @@ def predict_proba(model: nn.Module, sentences: list[list[int]], max_length: int,
     model.eval()
     probs = np.empty((len(sentences), model.head.out_features), dtype=np.float32)
     for batch, ids, lengths in padded_batches(sentences, batch_size, max_length, device):
-        probs[batch] = F.softmax(model(ids, lengths)[0], -1).cpu().numpy()
+        probs[batch] = F.softmax(model.logits(ids, lengths), -1).cpu().numpy()
     return probs

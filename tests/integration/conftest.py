@@ -43,6 +43,15 @@ def built(data_slice, tmp_path_factory):
     return workdir
 
 
+@pytest.fixture(scope="session")
+def exported(make, built, data_slice, tmp_path_factory):
+    """A copy of the built chain after `make export MODEL=all`; read-only for the tests."""
+    chain = Path(shutil.copytree(built, tmp_path_factory.mktemp("export") / "chain"))
+    result = make("export", workdir=chain, data=data_slice, extra=["MODEL=all"])
+    assert result.returncode == 0, result.stderr
+    return chain
+
+
 @pytest.fixture
 def chain(built, tmp_path):
     """A copy of the built chain (file times kept, so make sees what is done) for one test."""

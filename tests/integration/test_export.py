@@ -3,7 +3,6 @@ process with nothing but the folder, answers as the pipeline's own model did; pr
 folder; RAEClassifier picks up the run's pretraining."""
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,14 +30,6 @@ print(json.dumps(model.predict_proba(texts).tolist()))
 def _only(folder: Path, pattern: str) -> Path:
     (path,) = folder.glob(pattern)
     return path
-
-
-@pytest.fixture(scope="module")
-def exported(make, built, data_slice, tmp_path_factory):
-    chain = Path(shutil.copytree(built, tmp_path_factory.mktemp("export") / "chain"))
-    result = make("export", workdir=chain, data=data_slice, extra=["MODEL=all"])
-    assert result.returncode == 0, result.stderr
-    return chain
 
 
 def test_export_writes_one_folder_per_family_that_reads_text(exported):

@@ -94,3 +94,10 @@ def test_mean_states_head_reads_the_code_and_the_mean_of_every_prefix_code():
         assert torch.allclose(error[b], expected_error)
     plain = LinearRAEClassifier(encoder).double()
     assert plain.features(*pad(sentences))[0].shape == (3, 4)
+
+
+def test_prediction_logits_skip_reconstruction_and_equal_the_forward_pass():
+    torch.manual_seed(0)
+    model = LinearRAEClassifier(WordRAE(12, 4, 6), mean_states=True, dropout=0.3).eval()
+    ids, lengths = torch.tensor([[2, 3, 4], [5, 6, 0]]), torch.tensor([3, 2])
+    assert torch.equal(model.logits(ids, lengths), model(ids, lengths)[0])

@@ -83,3 +83,16 @@ def test_tree_models_count_flops():
     assert bench.greedy_sentences_per_second(greedy, SENTENCES, 4, 0.2, CPU).flops_per_unit > 0
     parse = ParseTreeRAE(TreeRAEConfig(vocab_size=12, dim=4))
     assert bench.tree_sentences_per_second(parse, trees, 4, 0.2, CPU).flops_per_unit > 0
+
+
+def test_predict_throughput_counts_every_sentence_of_each_way(monkeypatch):
+    """Each way's clock is read twice: before and after its timed sentences."""
+    from pipeline import bench_predict
+    from pipeline.infra.config import parse_config
+
+    monkeypatch.setattr(bench_predict, "time", bench.time)
+    monkeypatch.setattr(bench_predict, "SENTENCES", {"linear": 6, "greedy": 5,
+                                                     "greedy --tree": 4})
+    config = parse_config({"embeddings": {"dim": 4}, "rae": {"hidden": 6}})
+    assert bench_predict.predict_throughput(config, 30, CPU, 0) == {
+        "linear": 6, "greedy": 5, "greedy --tree": 4}

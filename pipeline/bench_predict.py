@@ -1,0 +1,52 @@
+"""How fast do trained models answer text? A part of `make bench`.
+
+Sentences of the benchmark's lengths (about 22 words) go the whole way `python -m pipeline
+predict` takes them: tokenised (one batch ahead, in a thread), encoded, classified in batches
+and turned into JSON lines, for
+the linear RAE, the greedy RAE and the greedy RAE drawing each sentence's tree (--tree). The
+models have the config's sizes and a 20,000-word vocabulary; their weights are random, which
+changes nothing in the work done (the greedy trees' shapes aside).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+import torch
+
+from data.vocab import PAD, UNK, Vocabulary
+from pipeline.families import FAMILIES
+from pipeline.infra.config import Config
+from pipeline.predict import answer_lines, one_core_reading
+from pipeline.trained import TrainedModel
+
+SENTENCES = {"linear": 8192, "greedy": 2048, "greedy --tree": 2048}
+
+
+def _texts(vocab: Vocabulary, count: int, seed: int) -> list[str]:
+    rng = np.random.default_rng(seed)
+    lengths = np.clip(rng.normal(22, 9, count).round(), 3, 60).astype(int)
+    return [" ".join(vocab.words[i] for i in rng.integers(2, len(vocab), n)) for n in lengths]
+
+
+def predict_throughput(config: Config, vocab_size: int, device: torch.device, seed: int
+                       ) -> dict[str, float]:
+    """Sentences per second from text to JSON lines, for each of SENTENCES' ways."""
+    vocab = Vocabulary([PAD, UNK] + [f"word{i}" for i in range(vocab_size - 2)])
+    torch.manual_seed(seed)
+    rates = {}
+    for way, count in SENTENCES.items():
+        family = FAMILIES[way.split()[0]]
+        model = family.build_model(config, len(vocab), 2).eval()
+        trained = TrainedModel(family, model, vocab, ["neg", "pos"], config).to(device)
+        texts = _texts(vocab, count, seed)
+        tree = way.endswith("--tree")
+        with one_core_reading():
+            list(answer_lines(trained, texts[:256], tree))  # warm-up: allocation, first batches
+            start = time.perf_counter()
+            for answer in answer_lines(trained, texts, tree):
+                json.dumps(answer, ensure_ascii=False)
+            rates[way] = count / (time.perf_counter() - start)
+    return rates
