@@ -8,7 +8,7 @@ TEXT_COLUMN  ?= text## a file DATASET's text column
 LABEL_COLUMN ?= label## a file DATASET's label column
 VECTORS  ?=## word2vec/GloVe text vectors (.gz too) instead of skip-gram; their size sets dim
 CORPUS   ?=## pretraining text instead of movie_reviews: a file, a .gz or a folder of them
-MODEL    ?=## a family below, or all (empty: all on SST, else linear)
+MODEL    ?=## families below ("linear greedy"), or all (empty: all on SST, else linear)
 SEED     ?= 0## seeds folds, initialisation and data order
 DEVICE   ?= auto## auto, cpu or cuda
 NPROC    ?= 1## pretraining processes (torchrun, DDP; one thread each when more than 1)
@@ -173,8 +173,7 @@ export: $(REPORT) ## the MODEL's trained classifier as a shareable folder -> exp
 
 # The page needs a linear model (it answers /predict) and a greedy one (it draws the trees).
 serve: ## the web page at http://127.0.0.1:PORT/: a sentence's tree, the reports, the errors
-	@$(MAKE) --no-print-directory export MODEL=linear
-	@$(MAKE) --no-print-directory export MODEL=greedy
+	@$(MAKE) --no-print-directory export MODEL="linear greedy"
 	$(STAGE) serve --linear $(EXPORTS)/$(TASK)-linear --greedy $(EXPORTS)/$(TASK)-greedy \
 	  --reports $(REPORTS) --port $(PORT) --device $(DEVICE)
 

@@ -40,7 +40,7 @@ FUSED = "rae+nbsvm"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser, task=True)
-    parser.add_argument("--model", choices=[*FAMILIES, "all"], default="linear",
+    parser.add_argument("--model", choices=[*FAMILIES, "all"], nargs="+", default=["linear"],
                         help="which RAE families' rows to report beside the baselines "
                              "(default: linear; all: every family that runs on the data set)")
 
@@ -63,7 +63,8 @@ def main(args: argparse.Namespace) -> None:
         report, rows = _measure(run, inputs)
         _write(run, inputs, report, rows)
         # Last, under the report's lock: make compares it with the run it is asked for.
-        save_text(f"{run.layout.run_name} {args.model}\n", run.layout.report_source(task.name))
+        save_text(f"{run.layout.run_name} {' '.join(args.model)}\n",
+                  run.layout.report_source(task.name))
 
 
 def _load(run: Run, task: Task, families: tuple[Family, ...]) -> Inputs:

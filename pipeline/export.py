@@ -1,29 +1,35 @@
 """Write the model `classify` trained as a folder others can pick up -> exports/<task>-<family>/
 (model_folder.py says what it holds), with the accuracy `make eval` measured in its model card.
 
---model: a family that reads text (linear, greedy, greedy-random), or all of those run on the
-data set. The folder holds the current CONFIG and SEED's model; exporting again replaces it.
+--model: the families that read text (linear, greedy, greedy-random) to export, or all of
+those run on the data set. A folder holds the current CONFIG and SEED's model; exporting again
+replaces it.
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
 from pathlib import Path
 
-from data.tasks import TaskError, task_name
+import numpy as np
+
+from data.tasks import Task, TaskError
 from pipeline.families import FAMILIES, Family, families_for
+from pipeline.infra.artifacts import load_torch
+from pipeline.infra.built import load_task
 from pipeline.infra.options import Run, add_common, dataset_of
 from pipeline.infra.paths import classify_target
 from pipeline.model_card import model_card
-from pipeline.model_folder import save_folder
+from pipeline.model_folder import load_folder, save_folder
 from pipeline.summary import load_report
 from pipeline.trained import load_model
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser, task=True)
-    parser.add_argument("--model", choices=[*FAMILIES, "all"], default="linear",
-                        help="the family to export, or all (default: linear)")
+    parser.add_argument("--model", choices=[*FAMILIES, "all"], nargs="+", default=["linear"],
+                        help="the families to export, or all (default: linear)")
     parser.add_argument("--exports", default="exports",
                         help="where model folders go (default: %(default)s)")
 
@@ -37,19 +43,34 @@ def measured_accuracy(report: dict, family: Family) -> dict:
 def main(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
     dataset = dataset_of(args)
-    task = task_name(dataset.name, args.protocol)
     families = [f for f in families_for(dataset.kind, args.model) if not f.needs_trees]
+    model = " ".join(args.model)
     if not families:
-        raise TaskError(f"MODEL={args.model} follows parse trees, so it cannot read a typed "
+        raise TaskError(f"MODEL={model} follows parse trees, so it cannot read a typed "
                         f"sentence; export linear, greedy or greedy-random")
-    report = load_report(run, task, f"eval {dataset.make_args} PROTOCOL={args.protocol} "
-                                    f"MODEL={args.model}")
+    task = load_task(run, dataset, args.protocol)
+    report = load_report(run, task.name, f"eval {dataset.make_args} PROTOCOL={args.protocol} "
+                                    f"MODEL={shlex.quote(model)}")
     for family in families:
         target = classify_target(dataset.make_args, args.protocol, family.name)
-        trained = load_model(run.layout.model(family.name, task), family, target,
+        trained = load_model(run.layout.model(family.name, task.name), family, target,
                              dataset=dataset.name)
-        name = f"{task}-{family.name}"
+        name = f"{task.name}-{family.name}"
         accuracy = measured_accuracy(report, family)
         folder = Path(args.exports) / name
         save_folder(trained, folder, model_card(trained, name, accuracy), accuracy)
-        print(f"{name}: {family.saved_row} {100 * accuracy['value']:.1f}% -> {folder}/")
+        difference = reload_difference(folder, run, task, family, target)
+        print(f"{name}: {family.saved_row} {100 * accuracy['value']:.1f}% -> {folder}/ (read "
+              f"back from the folder, it differs from classify's test-part probabilities by "
+              f"{difference:.1e} at most)")
+
+
+def reload_difference(folder: Path, run: Run, task: Task, family: Family, target: str
+                      ) -> float:
+    """The folder, loaded as a user loads it, against the probabilities `classify` stored for
+    the first fold's test part (the saved model is that fold's): from the raw texts, so the
+    tokenising and the vocabulary are checked too."""
+    fold = load_torch(run.layout.classify(family.name, task.name), target)["folds"][0]
+    texts = [task.texts[i] for i in fold["test"].tolist()]
+    probs = load_folder(folder).to(run.device).probabilities(texts)
+    return float(np.abs(probs - fold["models"][family.saved_row]["probs"].numpy()).max())

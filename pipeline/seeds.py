@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import shlex
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser, task=True)
     parser.add_argument("--seeds", nargs="+", type=seed_value, required=True, metavar="SEED",
                         help="the seeds whose reports to gather")
-    parser.add_argument("--model", default="linear",
+    parser.add_argument("--model", nargs="+", default=["linear"],
                         help="the MODEL the reports were made with (for the make command that "
                              "builds a missing one)")
 
@@ -76,7 +77,8 @@ def main(args: argparse.Namespace) -> None:
         names = folder_names(Path(args.config), run.config, seed)
         seed_run = dataclasses.replace(run, seed=seed, layout=dataclasses.replace(
             run.layout, run_name=names[0], pretrain_name=names[1]))
-        target = f"eval {data.make_args} PROTOCOL={args.protocol} MODEL={args.model} SEED={seed}"
+        target = (f"eval {data.make_args} PROTOCOL={args.protocol} "
+                  f"MODEL={shlex.quote(' '.join(args.model))} SEED={seed}")
         reports[seed] = load_report(seed_run, task, target)
     models = across_seeds(reports)
     path = run.layout.seeds_report(task)

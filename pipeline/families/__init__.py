@@ -28,12 +28,12 @@ def _discover() -> dict[str, Family]:
 FAMILIES = _discover()
 
 
-def families_for(kind: str, model: str) -> tuple[Family, ...]:
-    """MODEL=all: every family that runs on the data set (its DataSet.kind); else the one
-    named."""
-    if model == "all":
-        return tuple(f for f in FAMILIES.values() if kind in f.datasets)
-    return (FAMILIES[model],)
+def families_for(kind: str, models: list[str] | str) -> tuple[Family, ...]:
+    """The families named (MODEL="linear greedy"), in the registry's order; `all` names every
+    family that runs on the data set (its DataSet.kind)."""
+    names = [models] if isinstance(models, str) else models
+    return tuple(f for f in FAMILIES.values()
+                 if f.name in names or ("all" in names and kind in f.datasets))
 
 
 def check_applies(family: Family, dataset: str, has_trees: bool) -> None:

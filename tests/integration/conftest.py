@@ -45,10 +45,12 @@ def built(data_slice, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def exported(make, built, data_slice, tmp_path_factory):
-    """A copy of the built chain after `make export MODEL=all`; read-only for the tests."""
+    """A copy of the built chain after `make export MODEL="linear greedy"` (as `make serve`
+    exports); read-only for the tests."""
     chain = Path(shutil.copytree(built, tmp_path_factory.mktemp("export") / "chain"))
-    result = make("export", workdir=chain, data=data_slice, extra=["MODEL=all"])
+    result = make("export", workdir=chain, data=data_slice, extra=["MODEL=linear greedy"])
     assert result.returncode == 0, result.stderr
+    (chain / "export.out").write_text(result.stdout)
     return chain
 
 

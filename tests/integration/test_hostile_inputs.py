@@ -213,8 +213,8 @@ def predict_model_is_not_a_model(box):
     return box.stage("predict", "--model", "/etc/passwd", "fine")
 
 
-@case(r"is a folder, not a file that `make classify")
-def predict_model_is_a_folder(box):
+@case(r"is not an RAE model folder \(it has no config.json\); make one with `make export`")
+def predict_model_is_a_folder_but_not_a_model_folder(box):
     return box.stage("predict", "--model", str(box.root), "fine")
 
 

@@ -46,6 +46,7 @@ def test_model_all_runs_every_family_that_applies_in_registry_order():
     assert [f.name for f in families_for("mr", "all")] == ["linear", "greedy", "greedy-random"]
     assert [f.name for f in families_for("sst2", "all")] == ["linear", "greedy", "tree"]
     assert families_for("sst5", "tree") == (FAMILIES["tree"],)
+    assert families_for("mr", ["greedy", "linear"]) == (FAMILIES["linear"], FAMILIES["greedy"])
 
 
 # Parameter names of the saved models: models saved before a refactor must still load.
