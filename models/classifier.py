@@ -63,5 +63,11 @@ class GreedyRAEClassifier(nn.Module):
         trees = self.rae(ids, lengths)
         return self.head(torch.cat([trees.top, trees.mean], -1)), trees
 
+    def infer(self, ids: torch.Tensor, lengths: torch.Tensor
+              ) -> tuple[torch.Tensor, GreedyTrees]:
+        """forward for prediction: the same, without gradients or a second composition."""
+        trees = self.rae.infer(ids, lengths)
+        return self.head(torch.cat([trees.top, trees.mean], -1)), trees
+
     def logits(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        return self(ids, lengths)[0]
+        return self.infer(ids, lengths)[0]

@@ -44,6 +44,8 @@ class _Merges:
     children: torch.Tensor  # (B, T-1, 2) node ids of the two children
     words: torch.Tensor  # (B, T-1, 2) words under each child
     level: torch.Tensor  # (B, T-1) height of the new node (words are 0); 0 where no merge
+    parents: torch.Tensor  # (B, T-1, d) the parents the search made (no gradients)
+    errors: torch.Tensor  # (B, T-1) their reconstruction errors, as the search scored them
 
 
 @dataclass
@@ -86,15 +88,29 @@ class GreedyRAE(BinaryTreeRAE):
         T times the scoring work; kept for the equality test and `make bench`)."""
         leaves = self.leaves(ids)  # (B, T, d)
         merges = self._search(leaves.detach(), lengths, rescore_all)
-        parents, reconstruction = self._compose(leaves, merges)
-        batch, steps = ids.shape
+        return self._trees(lengths, leaves, merges, *self._compose(leaves, merges))
+
+    @torch.no_grad()
+    def infer(self, ids: torch.Tensor, lengths: torch.Tensor) -> GreedyTrees:
+        """The same trees for prediction, without gradients: the search's own parents and
+        errors, so nothing is composed a second time."""
+        leaves = self.leaves(ids)
+        merges = self._search(leaves, lengths, rescore_all=False)
+        return self._trees(lengths, leaves, merges, merges.parents, merges.errors)
+
+    @staticmethod
+    def _trees(lengths: torch.Tensor, leaves: torch.Tensor, merges: _Merges,
+               parents: torch.Tensor, reconstruction: torch.Tensor) -> GreedyTrees:
+        batch, steps, _ = leaves.shape
         active = merges.level > 0
-        rows = torch.arange(batch, device=ids.device)
+        rows = torch.arange(batch, device=leaves.device)
         top = leaves[:, 0] if steps == 1 else torch.where(
             (lengths > 1)[:, None], parents[rows, (lengths - 2).clamp(min=0)], leaves[:, 0])
-        words = torch.arange(steps, device=ids.device)[None, :] < lengths[:, None]
+        words = torch.arange(steps, device=leaves.device)[None, :] < lengths[:, None]
         total = (leaves * words.unsqueeze(-1)).sum(1) + (parents * active.unsqueeze(-1)).sum(1)
-        return GreedyTrees(merges.position, parents, active, reconstruction * active, top,
+        # where, not a product: a merge that did not happen may hold inf (its unscored pair)
+        return GreedyTrees(merges.position, parents, active,
+                           torch.where(active, reconstruction, 0.0), top,
                            total / (2 * lengths - 1).unsqueeze(-1), leaves, words)
 
     @torch.no_grad()
@@ -119,7 +135,8 @@ class GreedyRAE(BinaryTreeRAE):
             words = state.words[rows[:, None], pair]
             level = state.height[rows[:, None], pair].amax(1) + 1
             records.append(((state.live & (slots < i[:, None])).sum(1),
-                            state.node_id[rows[:, None], pair], words, level * active))
+                            state.node_id[rows[:, None], pair], words, level * active,
+                            state.candidates[rows, i], state.scores[rows, i]))
             state.nodes[rows, i] = state.candidates[rows, i]
             state.words[rows, i] = torch.where(active, words.sum(1), 1.0)
             state.node_id[rows, i], state.height[rows, i] = steps + step, level
@@ -131,12 +148,15 @@ class GreedyRAE(BinaryTreeRAE):
                     [state.before[rows, i], i], 1), lengths)
         if not records:  # only one-word sentences
             none = lengths.new_zeros(batch, 0)
-            return _Merges(none, none[..., None].repeat(1, 1, 2),
-                           leaves.new_zeros(batch, 0, 2), none)
-        position, children, words, level = (torch.stack(r, 1) for r in zip(*records, strict=True))
+            return _Merges(none, none[..., None].repeat(1, 1, 2), leaves.new_zeros(batch, 0, 2),
+                           none, leaves.new_zeros(batch, 0, leaves.shape[2]),
+                           leaves.new_zeros(batch, 0))
+        position, children, words, level, parents, errors = (
+            torch.stack(r, 1) for r in zip(*records, strict=True))
         merged = (level > 0)[..., None]
         return _Merges(position * merged[..., 0], children * merged,
-                       torch.where(merged, words, 1.0), level)  # 1 word: no 0/0 in padding
+                       torch.where(merged, words, 1.0),  # 1 word: no 0/0 in padding
+                       level, parents * merged, torch.where(merged[..., 0], errors, 0.0))
 
     def _score_pairs(self, state: _Slots, rows: torch.Tensor, slots: torch.Tensor,
                      lengths: torch.Tensor) -> None:

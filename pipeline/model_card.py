@@ -66,7 +66,7 @@ def model_card(trained: TrainedModel, name: str, accuracy: dict | None) -> str:
         "## How it was measured",
         "",
         "Not measured: fitted through the Python API." if accuracy is None else
-        f"{_protocol(accuracy)}: **{100 * accuracy['value']:.1f}%**"
+        f"{_capitalised(_protocol(accuracy))}: **{100 * accuracy['value']:.1f}%**"
         + (f" ± {100 * accuracy['std']:.1f}" if accuracy.get("std") else "") + ".",
         "",
         *_failures(trained),
@@ -100,6 +100,10 @@ def _trained_on(trained: TrainedModel) -> str:
             f"`{trained.config.digest()}` (config.json holds them all). Classes: "
             f"{', '.join(trained.labels)}. Vocabulary: {len(trained.vocab):,} tokens "
             f"(vocab.txt); a sentence is read from its last {trained.max_length} tokens.")
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _protocol(accuracy: dict) -> str:

@@ -98,7 +98,7 @@ class TrainedModel:
         sentences = [self.vocab.encode(w) for w in words]
         for batch, ids, lengths in padded_batches(sentences, BATCH, self.max_length,
                                                   self.device):
-            logits, trees = self.model(ids, lengths)
+            logits, trees = self.model.infer(ids, lengths)
             probs = torch.softmax(logits, -1).cpu()
             node_probs = torch.softmax(self.model.rae.node_classifier(trees.parents), -1).cpu()
             merges = trees.merges.cpu()

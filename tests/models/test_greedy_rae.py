@@ -23,16 +23,17 @@ def test_batched_trees_equal_the_reference_on_real_sentences(data_slice, monkeyp
     sentences = [vocab.encode(t) for t in tokens] + [vocab.encode(["good"])]  # one word too
     assert len({len(s) for s in sentences}) > 10  # mixed lengths
     model = _model(len(vocab))
-    trees = model(*pad(sentences))
-    for b, sentence in enumerate(sentences):
-        merges, error, parents = reference_tree(model, sentence)
-        n = len(sentence)
-        assert trees.merges[b, : n - 1].tolist() == merges
-        assert not trees.active[b, n - 1 :].any()
-        assert torch.allclose(trees.reconstruction[b].sum(), error, atol=1e-5)
-        if parents:
-            assert torch.allclose(trees.parents[b, : n - 1], torch.stack(parents), atol=1e-5)
-            assert torch.allclose(trees.top[b], parents[-1], atol=1e-5)
+    # training composes the nodes again, with gradients; prediction keeps the search's
+    for trees in (model(*pad(sentences)), model.infer(*pad(sentences))):
+        for b, sentence in enumerate(sentences):
+            merges, error, parents = reference_tree(model, sentence)
+            n = len(sentence)
+            assert trees.merges[b, : n - 1].tolist() == merges
+            assert not trees.active[b, n - 1 :].any()
+            assert torch.allclose(trees.reconstruction[b].sum(), error, atol=1e-5)
+            if parents:
+                assert torch.allclose(trees.parents[b, : n - 1], torch.stack(parents), atol=1e-5)
+                assert torch.allclose(trees.top[b], parents[-1], atol=1e-5)
 
 
 def test_two_word_sentence_by_hand():
