@@ -34,7 +34,7 @@ from models.linear_rae import reference_scan
 from models.parse_tree_rae import ParseTreeRAE
 from models.word_rae import WordRAE
 from pipeline.bench_corpus import corpus_scaling
-from pipeline.bench_predict import predict_throughput
+from pipeline.bench_predict import predict_throughput_in_a_process
 from pipeline.bench_ranks import process_scaling
 from pipeline.infra.artifacts import save_json
 from pipeline.infra.options import Run, add_common
@@ -215,8 +215,8 @@ def main(args: argparse.Namespace) -> None:
               **{field: value for key, rate in rates.items() if isinstance(rate, Rate)
                  for field, value in _rate_fields(key, rate, peak).items()},
               "matmul_peak_gflops": peak,
-              "predict_sentences_per_s": predict_throughput(run.config, VOCAB, run.device,
-                                                            run.seed),
+              "predict_sentences_per_s": predict_throughput_in_a_process(
+                  run.config, VOCAB, run.device, run.seed),
               **corpus_scaling(),
               **process_scaling(run.layout.reports / "bench.png"),
               "device": str(run.device), "threads": torch.get_num_threads(),

@@ -5,12 +5,18 @@ predict` takes them: tokenised (one batch ahead, in a thread), encoded, classifi
 and turned into JSON lines, for
 the linear RAE, the greedy RAE and the greedy RAE drawing each sentence's tree (--tree). The
 models have the config's sizes and a 20,000-word vocabulary; their weights are random, which
-changes nothing in the work done (the greedy trees' shapes aside).
+changes nothing in the work done (the greedy trees' shapes aside). It runs in a process of its
+own, as predict does: beside millions of live objects (what the training benchmarks leave), it
+ran about 10% slower, the garbage collector walking them all as tokenising makes new ones.
+
+    python -m pipeline.bench_predict CONFIG_JSON VOCABULARY DEVICE SEED  -> one JSON line
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -18,7 +24,7 @@ import torch
 
 from data.vocab import PAD, UNK, Vocabulary
 from pipeline.families import FAMILIES
-from pipeline.infra.config import Config
+from pipeline.infra.config import Config, parse_config
 from pipeline.predict import answer_lines, one_core_reading
 from pipeline.trained import TrainedModel
 
@@ -50,3 +56,17 @@ def predict_throughput(config: Config, vocab_size: int, device: torch.device, se
                 json.dumps(answer, ensure_ascii=False)
             rates[way] = count / (time.perf_counter() - start)
     return rates
+
+
+def predict_throughput_in_a_process(config: Config, vocab_size: int, device: torch.device,
+                                    seed: int) -> dict[str, float]:
+    child = subprocess.run(
+        [sys.executable, "-m", "pipeline.bench_predict", json.dumps(config.to_dict()),
+         str(vocab_size), str(device), str(seed)], capture_output=True, text=True, check=True)
+    return json.loads(child.stdout.splitlines()[-1])
+
+
+if __name__ == "__main__":
+    values, vocab_size, device, seed = sys.argv[1:]
+    print(json.dumps(predict_throughput(parse_config(json.loads(values)), int(vocab_size),
+                                        torch.device(device), int(seed))))

@@ -46,6 +46,15 @@ def test_fit_predict_and_predict_proba(family):
     assert model.score(texts, labels) > 0.5
 
 
+def test_no_arguments_at_all_trains_its_own_vectors_where_no_run_pretrained(tmp_path,
+                                                                          monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no build/ here: word vectors come from the sentences
+    texts, labels = _sentences(200)
+    model = RAEClassifier().fit(texts, labels)
+    assert set(model.trained_.vocab.words) >= {"good", "awful", "film"}
+    assert model.score(texts, labels) > 0.8
+
+
 def test_the_same_seed_fits_the_same_model():
     texts, labels = _sentences()
     first, second = (_estimator().fit(texts, labels).predict_proba(texts) for _ in range(2))
