@@ -171,9 +171,10 @@ predict: $(RUN)/model-linear-$(TASK).pt ## classify TEXT (or stdin lines) with t
 export: $(REPORT) ## the MODEL's trained classifier as a shareable folder -> exports/TASK-MODEL/
 	$(STAGE) export $(ARGS) $(TASK_ARGS) --model $(MODELS) --exports $(EXPORTS)
 
-# The page needs a linear model (it answers /predict) and a greedy one (it draws the trees).
+# The page needs a linear model (it answers /predict) and a greedy one (it draws the trees);
+# MODEL=all exports (and reports) every family of the data set besides.
 serve: ## the web page at http://127.0.0.1:PORT/: a sentence's tree, the reports, the errors
-	@$(MAKE) --no-print-directory export MODEL="linear greedy"
+	@$(MAKE) --no-print-directory export MODEL="$(or $(MODEL),linear greedy)"
 	$(STAGE) serve --linear $(EXPORTS)/$(TASK)-linear --greedy $(EXPORTS)/$(TASK)-greedy \
 	  --reports $(REPORTS) --port $(PORT) --device $(DEVICE)
 
@@ -182,7 +183,7 @@ toy: $(REPORTS)/toy/toy.json ## the original one-hot toy, two recipes, recall sw
 $(REPORTS)/toy/toy.json: $(SETUP) models/linear_rae.py training/toy.py pipeline/toy.py
 	$(STAGE) toy --seed $(SEED) --reports $(REPORTS)
 
-bench: $(SETUP) ## measure training speed -> reports/bench.json
+bench: $(SETUP) ## measure training and predict speed -> reports/bench.json, bench.png
 	$(STAGE) bench $(ARGS)
 
 test: $(VENV)/.installed-dev ## lint, unit and integration tests

@@ -121,7 +121,7 @@ def load_folder(folder: Path, trees: bool = False) -> TrainedModel:
                             config.get("made_from") or {})
     if trees and not trained.draws_trees:
         raise ArtifactError(f"{folder} holds a {family.name} RAE, which builds no trees; "
-                            f"--tree needs a greedy one (`make export MODEL=greedy`)")
+                            f"trees need a greedy one (`make export MODEL=greedy`)")
     return trained
 
 
