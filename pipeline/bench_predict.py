@@ -26,7 +26,8 @@ from data.vocab import PAD, UNK, Vocabulary
 from pipeline.families import FAMILIES
 from pipeline.infra.config import Config, parse_config
 from pipeline.predict import answer_lines, one_core_reading
-from pipeline.trained import TrainedModel
+from pipeline.trained import BATCH, TrainedModel
+from training.inference import predict_proba
 
 SENTENCES = {"linear": 8192, "greedy": 2048, "greedy --tree": 2048}
 
@@ -39,14 +40,13 @@ def _texts(vocab: Vocabulary, count: int, seed: int) -> list[str]:
 
 def predict_throughput(config: Config, vocab_size: int, device: torch.device, seed: int
                        ) -> dict[str, float]:
-    """Sentences per second from text to JSON lines, for each of SENTENCES' ways."""
+    """Sentences per second from text to JSON lines, for each of SENTENCES' ways, and the
+    linear RAE's two parts alone."""
     vocab = Vocabulary([PAD, UNK] + [f"word{i}" for i in range(vocab_size - 2)])
     torch.manual_seed(seed)
     rates = {}
     for way, count in SENTENCES.items():
-        family = FAMILIES[way.split()[0]]
-        model = family.build_model(config, len(vocab), 2).eval()
-        trained = TrainedModel(family, model, vocab, ["neg", "pos"], config).to(device)
+        trained = _trained(way.split()[0], config, vocab, device)
         texts = _texts(vocab, count, seed)
         tree = way.endswith("--tree")
         with one_core_reading():
@@ -55,7 +55,29 @@ def predict_throughput(config: Config, vocab_size: int, device: torch.device, se
             for answer in answer_lines(trained, texts, tree):
                 json.dumps(answer, ensure_ascii=False)
             rates[way] = count / (time.perf_counter() - start)
-    return rates
+    return {**rates, **_linear_parts(_trained("linear", config, vocab, device), vocab, seed)}
+
+
+def _trained(family_name: str, config: Config, vocab: Vocabulary, device: torch.device
+             ) -> TrainedModel:
+    family = FAMILIES[family_name]
+    return TrainedModel(family, family.build_model(config, len(vocab), 2).eval(), vocab,
+                        ["neg", "pos"], config).to(device)
+
+
+def _linear_parts(trained: TrainedModel, vocab: Vocabulary, seed: int) -> dict[str, float]:
+    """Where the linear RAE's time goes: tokenising alone (one thread, as answer_lines's
+    reading thread), and the model alone on the tokens, at predict's threads."""
+    texts = _texts(vocab, SENTENCES["linear"], seed)
+    start = time.perf_counter()
+    words = trained.read(texts)
+    tokenising = len(texts) / (time.perf_counter() - start)
+    ids = [vocab.encode(w) for w in words]
+    with one_core_reading():
+        start = time.perf_counter()
+        predict_proba(trained.model, ids, trained.max_length, trained.device, BATCH)
+        model = len(texts) / (time.perf_counter() - start)
+    return {"linear: tokenising alone": tokenising, "linear: the model alone": model}
 
 
 def predict_throughput_in_a_process(config: Config, vocab_size: int, device: torch.device,

@@ -41,13 +41,14 @@ def node_loss(model: GreedyRAE, trees: GreedyTrees, labels: torch.Tensor, alpha:
 @torch.no_grad()
 def tree_features(model: GreedyRAE, sentences: list[list[int]], max_length: int,
                   device: torch.device, batch_size: int = 256) -> tuple[torch.Tensor, torch.Tensor]:
-    """(top nodes (N, d), mean of all nodes (N, d)) in the order of `sentences`."""
+    """(top nodes (N, d), mean of all nodes (N, d)) in the order of `sentences`; inference,
+    so the search's own parents serve (GreedyRAE.infer), not a second composition."""
     model.eval()
     d = model.config.dim
     top, mean = torch.empty(len(sentences), d, device=device), torch.empty(len(sentences), d,
                                                                             device=device)
     for batch, ids, lengths in padded_batches(sentences, batch_size, max_length, device):
-        trees = model(ids, lengths)
+        trees = model.infer(ids, lengths)
         index = torch.as_tensor(batch, device=device)
         top[index], mean[index] = trees.top, trees.mean
     return top, mean

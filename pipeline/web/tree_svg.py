@@ -60,7 +60,7 @@ def tree_svg(tree: Tree, labels: list[str]) -> str:
         lines.extend(f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{cx:.1f}" y2="{cy:.1f}"/>'
                      for cx, cy in children)
         label = node.label()
-        prob = getattr(label, "prob", 1.0)
+        prob = label.prob
         nodes.append(
             f'<circle class="node" cx="{x:.1f}" cy="{y:.1f}" r="{RADIUS}" '
             f'fill="{colours.get(str(label), PALETTE[2])}" '

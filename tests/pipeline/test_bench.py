@@ -86,7 +86,8 @@ def test_tree_models_count_flops():
 
 
 def test_predict_throughput_counts_every_sentence_of_each_way(monkeypatch):
-    """Each way's clock is read twice: before and after its timed sentences."""
+    """Each way's clock, and each of the linear RAE's parts', is read twice: before and after
+    its timed sentences."""
     from pipeline import bench_predict
     from pipeline.infra.config import parse_config
 
@@ -95,4 +96,5 @@ def test_predict_throughput_counts_every_sentence_of_each_way(monkeypatch):
                                                      "greedy --tree": 4})
     config = parse_config({"embeddings": {"dim": 4}, "rae": {"hidden": 6}})
     assert bench_predict.predict_throughput(config, 30, CPU, 0) == {
-        "linear": 6, "greedy": 5, "greedy --tree": 4}
+        "linear": 6, "greedy": 5, "greedy --tree": 4, "linear: tokenising alone": 6,
+        "linear: the model alone": 6}
