@@ -118,4 +118,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    if "WORLD_SIZE" in os.environ:  # one of torchrun's processes
+        from training.distributed import exit_rank
+        exit_rank(status)
+    sys.exit(status)

@@ -26,7 +26,7 @@ import torch.distributed as dist
 
 from evaluation import figures
 from models.word_rae import WordRAE
-from training.distributed import Ranks, start, stop
+from training.distributed import Ranks, exit_rank, start, stop
 from training.rae_pretrain import pretrain_rae
 from training.skipgram import train_skipgram
 
@@ -125,3 +125,4 @@ if __name__ == "__main__":
             print(json.dumps(measured))
     finally:
         stop()
+    exit_rank(0)

@@ -39,11 +39,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         run(args)
     except ChildFailedError as err:
-        rank, failure = err.get_first_failure()
-        if failure.exitcode != USER_ERROR:
-            print(f"error: training process {rank} (pid {failure.pid}) "
-                  f"{how_it_ended(failure.exitcode)}, so the others were stopped; run the "
-                  f"same command to resume from the last checkpoint", file=sys.stderr)
+        # A rank that lost its peer ends with status 2 as fast as the dead one is seen, so the
+        # one to tell of is the first failure that has not told of itself.
+        untold = {rank: failure for rank, failure in err.failures.items()
+                  if failure.exitcode != USER_ERROR}
+        if untold:
+            rank = min(untold, key=lambda r: (untold[r].timestamp, r))
+            print(f"error: training process {rank} (pid {untold[rank].pid}) "
+                  f"{how_it_ended(untold[rank].exitcode)}, so the others were stopped; run "
+                  f"the same command to resume from the last checkpoint", file=sys.stderr)
         return USER_ERROR
     except KeyboardInterrupt:
         print(INTERRUPTED, file=sys.stderr)
