@@ -1,13 +1,13 @@
 """How fast do trained models answer text? A part of `make bench`.
 
 Sentences of the benchmark's lengths (about 22 words) go the whole way `python -m pipeline
-predict` takes them: tokenised (one batch ahead, in a thread), encoded, classified in batches
-and turned into JSON lines, for
-the linear RAE, the greedy RAE and the greedy RAE drawing each sentence's tree (--tree). The
-models have the config's sizes and a 20,000-word vocabulary; their weights are random, which
-changes nothing in the work done (the greedy trees' shapes aside). It runs in a process of its
-own, as predict does: beside millions of live objects (what the training benchmarks leave), it
-ran about 10% slower, the garbage collector walking them all as tokenising makes new ones.
+predict` takes them: tokenised (one batch ahead, in a process of its own), encoded,
+classified in batches and turned into JSON lines, for the linear RAE, the greedy RAE and the
+greedy RAE drawing each sentence's tree (--tree). The models have the config's sizes and a
+20,000-word vocabulary; their weights are random, which changes nothing in the work done (the
+greedy trees' shapes aside). It runs in a process of its own, as predict does: beside
+millions of live objects (what the training benchmarks leave), it ran about 10% slower, the
+garbage collector walking them all as tokenising makes new ones.
 
     python -m pipeline.bench_predict CONFIG_JSON VOCABULARY DEVICE SEED  -> one JSON line
 """
@@ -66,8 +66,9 @@ def _trained(family_name: str, config: Config, vocab: Vocabulary, device: torch.
 
 
 def _linear_parts(trained: TrainedModel, vocab: Vocabulary, seed: int) -> dict[str, float]:
-    """Where the linear RAE's time goes: tokenising alone (one thread, as answer_lines's
-    reading thread), and the model alone on the tokens, at predict's threads."""
+    """Where the linear RAE's time goes: tokenising alone (in this process, one thread, as
+    answer_lines's reading process does it), and the model alone on the tokens, at predict's
+    threads."""
     texts = _texts(vocab, SENTENCES["linear"], seed)
     start = time.perf_counter()
     words = trained.read(texts)

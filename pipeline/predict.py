@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
+import signal
 import sys
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from functools import partial
+from itertools import chain
 from pathlib import Path
 
 import torch
@@ -23,7 +27,7 @@ from pipeline.families import FAMILIES
 from pipeline.infra.options import Run, add_common, dataset_of
 from pipeline.infra.paths import classify_target
 from pipeline.model_folder import load_folder
-from pipeline.trained import BATCH, TrainedModel, load_model
+from pipeline.trained import BATCH, TrainedModel, load_model, texts_read
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -70,23 +74,38 @@ def as_json(text: str, answer: dict) -> dict:
 
 
 def answer_lines(trained: TrainedModel, lines, tree: bool):
-    """One answer dict per input line, in order, BATCH lines at a time (bounded memory). A
-    thread tokenises the next BATCH while the model answers this one: tokenising is pure
-    Python and torch lets go of the interpreter while it computes, so the two overlap."""
-    with ThreadPoolExecutor(max_workers=1) as reader:
-        ahead = None
-        for texts in _chunks(lines, BATCH):
-            read = reader.submit(trained.read, texts)
-            if ahead is not None:
-                yield from _answered(trained, *ahead, tree)
-            ahead = texts, read
-        if ahead is not None:
-            yield from _answered(trained, *ahead, tree)
+    """One answer dict per input line, in order, BATCH lines at a time (bounded memory). From
+    the second BATCH on, a process of its own tokenises the next BATCH while the model answers
+    this one: tokenising is pure Python and holds the interpreter, so a thread doing it made
+    the model wait (a slower whole than one thread doing both)."""
+    chunks = _chunks(lines, BATCH)
+    first, second = next(chunks, []), next(chunks, None)
+    if second is None:  # one batch: not worth starting a process
+        yield from _answered(trained, first, trained.read(first), tree)
+        return
+    read = partial(texts_read, max_length=trained.max_length)
+    with _reading_process() as reader:
+        ahead = first, reader.submit(read, first)
+        for texts in chain([second], chunks):
+            following = texts, reader.submit(read, texts)
+            yield from _answered(trained, ahead[0], ahead[1].result(), tree)
+            ahead = following
+        yield from _answered(trained, ahead[0], ahead[1].result(), tree)
+
+
+def _reading_process() -> ProcessPoolExecutor:
+    """One worker process. Forked where that is safe (Linux): it starts at once with the
+    tokenizer loaded, and runs no torch; elsewhere spawned. It leaves Ctrl-C to this process,
+    which says it in one line."""
+    method = "fork" if sys.platform == "linux" else "spawn"
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(method),
+                               initializer=signal.signal,
+                               initargs=(signal.SIGINT, signal.SIG_IGN))
 
 
 @contextmanager
 def one_core_reading():
-    """torch one thread short while answer_lines runs: its reading thread has a core of its
+    """torch one thread short while answer_lines runs: its reading process has a core of its
     own (on 2 cores, sharing them made both slower)."""
     threads = torch.get_num_threads()
     torch.set_num_threads(max(1, threads - 1))
@@ -96,8 +115,8 @@ def one_core_reading():
         torch.set_num_threads(threads)
 
 
-def _answered(trained: TrainedModel, texts: list[str], read: Future, tree: bool):
-    for text, answer in zip(texts, trained.answers_to(read.result(), tree), strict=True):
+def _answered(trained: TrainedModel, texts: list[str], words: list[list[str]], tree: bool):
+    for text, answer in zip(texts, trained.answers_to(words, tree), strict=True):
         yield as_json(text, answer)
 
 

@@ -30,6 +30,16 @@ BATCH = 256  # sentences per forward pass: memory stays bounded on endless input
 MAX_CHARACTERS = 200_000
 
 
+def words_read(text: str, max_length: int) -> list[str]:
+    """The tokens a model reads of a text: its last max_length (none: one <unk>)."""
+    return tokenize(text[-MAX_CHARACTERS:])[-max_length:] or [UNK]
+
+
+def texts_read(texts: Iterable[str], max_length: int) -> list[list[str]]:
+    """words_read of each text; a plain function, so that another process can run it."""
+    return [words_read(text, max_length) for text in texts]
+
+
 class NodeLabel(str):
     """A tree node's predicted class name (what nltk prints), carrying its probability."""
 
@@ -63,11 +73,10 @@ class TrainedModel:
         return replace(self, model=self.model.to(device), device=device)
 
     def words(self, text: str) -> list[str]:
-        """The tokens the model reads of a text: its last max_length (none: one <unk>)."""
-        return tokenize(text[-MAX_CHARACTERS:])[-self.max_length:] or [UNK]
+        return words_read(text, self.max_length)
 
     def read(self, texts: Iterable[str]) -> list[list[str]]:
-        return [self.words(text) for text in texts]
+        return texts_read(texts, self.max_length)
 
     def probabilities(self, texts: Iterable[str]) -> np.ndarray:
         """(N, classes) class probabilities, in the order of `texts`."""

@@ -15,8 +15,8 @@ from models.greedy_rae import GreedyRAE
 from models.word_rae import WordRAE
 from pipeline.families import FAMILIES
 from pipeline.infra.config import parse_config
-from pipeline.predict import answer_lines
-from pipeline.trained import TrainedModel
+from pipeline.predict import answer_lines, as_json
+from pipeline.trained import BATCH, TrainedModel
 
 words = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=8)
 
@@ -96,6 +96,20 @@ def test_every_line_gets_one_valid_answer_in_order(lines, tree):
         assert answer["label"] in ("neg", "pos") and 0.5 <= answer["prob"] <= 1.0
         if tree:
             assert answer["tree"].startswith("(")
+
+
+@settings(max_examples=3, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",),
+                                               blacklist_characters="\n")),
+                min_size=2 * BATCH + 1, max_size=2 * BATCH + 40))
+def test_lines_read_by_another_process_get_the_answers_of_lines_read_here(lines):
+    """Past one BATCH, answer_lines tokenises in a process of its own."""
+    for model, tree in ((LINEAR, False), (GREEDY, True)):
+        expected = [as_json(text, answer) for start in range(0, len(lines), BATCH)
+                    for text, answer in zip(lines[start:start + BATCH],
+                                            model.answers(lines[start:start + BATCH], tree),
+                                            strict=True)]
+        assert list(answer_lines(model, iter(lines), tree)) == expected
 
 
 def test_a_hundred_thousand_tokens_on_one_line():
