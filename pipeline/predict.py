@@ -73,15 +73,18 @@ def as_json(text: str, answer: dict) -> dict:
     return {"text": text, "label": answer["label"], "prob": answer["prob"], **tree}
 
 
-def answer_lines(trained: TrainedModel, lines, tree: bool):
-    """One answer dict per input line, in order, BATCH lines at a time (bounded memory). From
-    the second BATCH on, a process of its own tokenises the next BATCH while the model answers
-    this one: tokenising is pure Python and holds the interpreter, so a thread doing it made
-    the model wait (a slower whole than one thread doing both)."""
-    chunks = _chunks(lines, BATCH)
-    first, second = next(chunks, []), next(chunks, None)
-    if second is None:  # one batch: not worth starting a process
-        yield from _answered(trained, first, trained.read(first), tree)
+def answer_lines(trained: TrainedModel, lines, tree: bool, batch: int = BATCH):
+    """One answer dict per input line, in order, `batch` lines at a time (bounded memory).
+    From the second batch on, a process of its own tokenises the next batch while the model
+    answers this one: tokenising is pure Python and holds the interpreter, so a thread doing
+    it made the model wait (a slower whole than one thread doing both). With batch 1 (a person
+    typing) each line is answered as it comes, never waiting for the next."""
+    chunks = _chunks(lines, batch)
+    first = next(chunks, [])
+    second = next(chunks, None) if batch > 1 else None
+    if second is None:  # one batch, or one line at a time: not worth starting a process
+        for texts in chain([first], chunks):
+            yield from _answered(trained, texts, trained.read(texts), tree)
         return
     read = partial(texts_read, max_length=trained.max_length)
     with _reading_process() as reader:
@@ -131,7 +134,10 @@ def main(args: argparse.Namespace) -> None:
         target = classify_target(dataset.make_args, args.protocol, family.name)
         trained = load_model(path, family, target, dataset=dataset.name)
     trained = trained.to(run.device)
+    # a person typing at a terminal gets each answer at once; piped lines go BATCH at a time
+    batch = 1 if not args.text and sys.stdin.isatty() else BATCH
     with one_core_reading():
-        for i, answer in enumerate(answer_lines(trained, _lines(args), args.tree), start=1):
-            print(json.dumps(answer, ensure_ascii=False), flush=i % BATCH == 0)
+        for i, answer in enumerate(answer_lines(trained, _lines(args), args.tree, batch),
+                                   start=1):
+            print(json.dumps(answer, ensure_ascii=False), flush=i % batch == 0)
     sys.stdout.flush()

@@ -3,7 +3,10 @@ process with nothing but the folder, answers as the pipeline's own model did; pr
 folder; RAEClassifier picks up the run's pretraining."""
 
 import json
+import os
+import pty
 import re
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -84,6 +87,27 @@ def test_predict_reads_a_model_folder(exported):
         cwd=ROOT, capture_output=True, text=True)
     assert linear.returncode == 2 and linear.stderr.count("\n") == 1
     assert "builds no trees" in linear.stderr
+
+
+def test_a_line_typed_at_a_terminal_is_answered_before_the_next(exported):
+    """stdin a terminal (a pseudo-terminal here): each line gets its answer as it is typed."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "predict", "--model",
+         str(exported / "exports" / "mr-split-linear")],
+        cwd=ROOT, stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    os.close(terminal)
+    try:
+        for text in ("a good film", "a bad film"):
+            os.write(controller, f"{text}\n".encode())
+            ready, _, _ = select.select([process.stdout], [], [], 30)
+            assert ready, f"no answer to {text!r} while the terminal stayed open"
+            assert json.loads(process.stdout.readline())["text"] == text
+        os.write(controller, b"\x04")  # Ctrl-D: the end of input
+        assert process.wait(timeout=60) == 0, process.stderr.read()
+    finally:
+        process.kill()
+        os.close(controller)
 
 
 def test_the_api_uses_the_runs_pretraining(built):
