@@ -112,9 +112,9 @@ def exit_rank(status: int) -> NoReturn:
     """End a process torchrun started, skipping the interpreter's shutdown. DDP's reducer keeps
     the gloo process group, and its worker threads, alive after destroy_process_group (torch
     2.13); a worker that drops its last tensor while the interpreter shuts down aborts the
-    process ("terminate called without an active exception", seen in a core dump), in about
-    one two-rank run of tests/tiny.toml in seven. All artifacts are written and closed by
-    then; only the standard streams still hold output."""
+    process ("terminate called without an active exception", seen in a core dump) now and
+    then. All artifacts are written and closed by then; only the standard streams still hold
+    output."""
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)
