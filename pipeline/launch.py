@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 
-from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
+from torch.distributed.elastic.multiprocessing.errors import ChildFailedError, ProcessFailure
 from torch.distributed.run import get_args_parser, run
 
 from pipeline.__main__ import INTERRUPTED, LAUNCHED
@@ -29,6 +29,21 @@ def how_it_ended(exitcode: int) -> str:
     return f"exited with status {exitcode}"
 
 
+def first_cause(failures: dict[int, ProcessFailure]) -> tuple[int, ProcessFailure] | None:
+    """The failed process to tell of, or None when each told of itself (status 2). Once one
+    process dies, the others follow it: a rank that lost its peer exits with status 2, and
+    torchrun stops the rest with SIGTERM, all within the second torchrun stamps failures
+    with, so neither kind is the cause while another failure is there."""
+    untold = {rank: failure for rank, failure in failures.items()
+              if failure.exitcode != USER_ERROR}
+    causes = {rank: failure for rank, failure in untold.items()
+              if failure.exitcode != -signal.SIGTERM} or untold
+    if not causes:
+        return None
+    rank = min(causes, key=lambda r: (causes[r].timestamp, r))
+    return rank, causes[rank]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = get_args_parser().parse_args(sys.argv[1:] if argv is None else argv)
     # torchrun's warnings and failure report would bury the line that says what happened
@@ -39,15 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         run(args)
     except ChildFailedError as err:
-        # A rank that lost its peer ends with status 2 as fast as the dead one is seen, so the
-        # one to tell of is the first failure that has not told of itself.
-        untold = {rank: failure for rank, failure in err.failures.items()
-                  if failure.exitcode != USER_ERROR}
-        if untold:
-            rank = min(untold, key=lambda r: (untold[r].timestamp, r))
-            print(f"error: training process {rank} (pid {untold[rank].pid}) "
-                  f"{how_it_ended(untold[rank].exitcode)}, so the others were stopped; run "
-                  f"the same command to resume from the last checkpoint", file=sys.stderr)
+        cause = first_cause(err.failures)
+        if cause is not None:
+            rank, failure = cause
+            print(f"error: training process {rank} (pid {failure.pid}) "
+                  f"{how_it_ended(failure.exitcode)}, so the others were stopped; run the "
+                  f"same command to resume from the last checkpoint", file=sys.stderr)
         return USER_ERROR
     except KeyboardInterrupt:
         print(INTERRUPTED, file=sys.stderr)
