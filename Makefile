@@ -32,18 +32,36 @@ FAMILY.greedy        := mr subj cr mpqa sst2 sst5 user
 FAMILY.greedy-random := mr
 FAMILY.tree          := sst2 sst5
 
+FAMILY_NAMES := $(sort $(patsubst FAMILY.%,%,$(filter FAMILY.%,$(.VARIABLES))))
+
+# Every variable a user sets is checked before make pastes it into a target or a command
+# (pipeline/infra/make_variables.py): a value make or the shell would read as syntax (a quote,
+# `;`, `$(...)`, a newline) stops here, in one line naming the variable. $(value ...) and
+# `quoted` hand the text over as typed, never expanded by make or the shell.
+quoted = '$(subst ','\'',$(value $(1)))'
+CHECKED := CONFIG BUILD REPORTS EXPORTS SEED SEEDS NPROC JOBS PORT CHECKPOINT MODEL DEVICE PROTOCOL
+VARIABLE_PROBLEM := $(shell $(PYTHON) -m pipeline.infra.make_variables $(FAMILY_NAMES) -- \
+                      $(foreach v,$(CHECKED),$(v)=$(call quoted,$(v))))
+$(if $(VARIABLE_PROBLEM),$(error $(VARIABLE_PROBLEM)))
+
+# The free text (DATASET, VECTORS, CORPUS, the columns, TEXT) reaches the stages through the
+# environment and the call below single-quoted, so it may hold spaces, quotes or $. Make
+# exports a variable set on its command line, expanding it as it goes, so each becomes here
+# a simple variable holding the text as typed ($(shell ...) in it stays text).
+FREE_TEXT := DATASET VECTORS CORPUS TEXT_COLUMN LABEL_COLUMN
+$(foreach v,$(FREE_TEXT),$(eval override $(v) := $$(value $(v))))
+
 # The layout of pipeline/infra/paths.py, which names the run folders from the config's
 # content and the VECTORS and CORPUS files' (so two configs never share one), the prepared
 # CORPUS, and a user's data set from its path and content; it needs only the standard library.
-# DATASET, VECTORS and CORPUS reach the stages through the environment and this call
-# single-quoted, so a path may hold spaces, quotes or $.
 export RAE_DATASET = $(value DATASET)
 export RAE_VECTORS = $(value VECTORS)
 export RAE_CORPUS = $(value CORPUS)
-quoted = '$(subst ','\'',$(value $(1)))'
+export RAE_TEXT_COLUMN = $(value TEXT_COLUMN)
+export RAE_LABEL_COLUMN = $(value LABEL_COLUMN)
 FOLDERS  := $(shell $(PYTHON) -m pipeline.infra.paths '$(CONFIG)' '$(SEED)' \
-              $(call quoted,DATASET) '$(TEXT_COLUMN)' '$(LABEL_COLUMN)' $(call quoted,VECTORS) \
-              $(call quoted,CORPUS))
+              $(call quoted,DATASET) $(call quoted,TEXT_COLUMN) $(call quoted,LABEL_COLUMN) \
+              $(call quoted,VECTORS) $(call quoted,CORPUS) '$(NPROC)')
 RUN_NAME := $(word 1,$(FOLDERS))
 RUN      := $(BUILD)/$(RUN_NAME)
 PRETRAIN := $(BUILD)/$(word 2,$(FOLDERS))/pretrain.pt
@@ -58,7 +76,6 @@ SST      := $(filter sst2 sst5,$(KIND))
 # when it changes, make reruns the stages and they rebuild what that code made.
 READING_CODE   := $(wildcard data/*.py)
 COMPUTING_CODE := $(wildcard data/*.py models/*.py training/*.py pipeline/families/*.py)
-FAMILY_NAMES := $(sort $(patsubst FAMILY.%,%,$(filter FAMILY.%,$(.VARIABLES))))
 ALL      := $(foreach f,$(FAMILY_NAMES),$(if $(filter $(KIND),$(FAMILY.$(f))),$(f)))
 MODELS   := $(or $(MODEL),$(if $(SST),all,linear))
 FAMILIES := $(if $(filter all,$(MODELS)),$(ALL),$(MODELS))
@@ -66,16 +83,21 @@ CLASSIFY := $(foreach f,$(FAMILIES),$(RUN)/classify-$(f)-$(TASK).pt)
 # A report's folder is named as its run's (config, its digest and seed), so no other run's
 # report overwrites it.
 REPORT   := $(REPORTS)/$(TASK)/$(RUN_NAME)/accuracy.json
-# eval writes which run and models the report comes from, under the report's lock; when that
-# is not this run's MODEL, the report is remade even if it is newer than this run's artifacts.
+# eval writes which run and families the report holds, under the report's lock; make remakes
+# it when that is another run or lacks one of this MODEL's families (a report that holds more
+# is this one's too: two makes at once, MODEL=linear and MODEL="linear greedy", both end with
+# the greedy rows in it; the eval stage checks again under the lock).
 REPORT_SOURCE := $(REPORTS)/$(TASK)/$(RUN_NAME)/.source
-REPORT_STALE  := $(shell echo '$(RUN_NAME) $(MODELS)' | cmp -s - '$(REPORT_SOURCE)' || echo FORCE)
+REPORTED := $(file <$(REPORT_SOURCE))
+REPORT_STALE := $(if $(filter-out $(RUN_NAME),$(or $(firstword $(REPORTED)),none))$\
+                  $(filter-out $(wordlist 2,999,$(REPORTED)),$(FAMILIES)),FORCE)
 
 ARGS = --config $(CONFIG) --seed $(SEED) --device $(DEVICE) --build $(BUILD) --reports $(REPORTS) \
-       --checkpoint-every $(CHECKPOINT) $(if $(VECTORS),--vectors "$$RAE_VECTORS") \
-       $(if $(CORPUS),--unlabeled "$$RAE_CORPUS")
-TASK_ARGS = --dataset "$$RAE_DATASET" --text-column '$(TEXT_COLUMN)' \
-            --label-column '$(LABEL_COLUMN)' --protocol $(PROTOCOL)
+       --nproc $(NPROC) --checkpoint-every $(CHECKPOINT) $(if $(value VECTORS),--vectors "$$RAE_VECTORS") \
+       $(if $(value CORPUS),--unlabeled "$$RAE_CORPUS")
+DATASET_ARGS = --dataset "$$RAE_DATASET" --text-column "$$RAE_TEXT_COLUMN" \
+               --label-column "$$RAE_LABEL_COLUMN"
+TASK_ARGS = $(DATASET_ARGS) --protocol $(PROTOCOL)
 STAGE = $(PY) -m pipeline
 # NPROC > 1: torchrun's launcher (pipeline/launch.py takes torchrun's options) starts the ranks
 PRETRAIN_STAGE = $(if $(filter-out 1,$(NPROC)),$(PY) -m pipeline.launch --standalone \
@@ -116,8 +138,7 @@ $(UNLABELED): $(SETUP) $(READING_CODE)
 # target and is read again.
 ifeq ($(KIND),user)
 $(LABELED): $(SETUP) $(READING_CODE)
-	$(STAGE) prepare $(ARGS) --dataset "$$RAE_DATASET" --text-column '$(TEXT_COLUMN)' \
-	  --label-column '$(LABEL_COLUMN)'
+	$(STAGE) prepare $(ARGS) $(DATASET_ARGS)
 endif
 
 pretrain: $(PRETRAIN) ## train word vectors and the linear RAE on unlabeled text
@@ -149,14 +170,17 @@ benchmark: ## every built-in task, MODEL=all -> reports/summary/RUN.{json,md}
 $(SUMMARY): $(foreach t,$(BENCHMARK),$(REPORTS)/$(t)/$(RUN_NAME)/accuracy.json)
 	$(STAGE) summary $(ARGS) --tasks $(BENCHMARK)
 
-# Each seed's eval is a make of its own, JOBS at once, sharing the cores; the data are
-# prepared first, once, rather than by parallel runs side by side.
-SWEEP_THREADS = $(shell echo $$(( $$(nproc) / $(JOBS) > 0 ? $$(nproc) / $(JOBS) : 1 )))
+# Each seed's eval is a make of its own, JOBS at once, sharing the cores (JOBS is at most
+# their number); the data are prepared first, once, rather than by parallel runs side by
+# side. A seed named twice is run and counted once.
+unique = $(if $(1),$(firstword $(1)) $(call unique,$(filter-out $(firstword $(1)),$(1))))
+SWEEP_SEEDS := $(strip $(call unique,$(SEEDS)))
+SWEEP_THREADS = $(shell echo $$(( $$(nproc) / $(JOBS) )))
 
 sweep: $(LABELED) $(UNLABELED) ## make eval for each of SEEDS, JOBS at once -> reports/DATASET-PROTOCOL/
 	@OMP_NUM_THREADS=$(SWEEP_THREADS) $(MAKE) --no-print-directory -j$(JOBS) \
-	  $(addprefix sweep-seed-,$(SEEDS))
-	$(STAGE) seeds $(ARGS) $(TASK_ARGS) --model $(MODELS) --seeds $(SEEDS)
+	  $(addprefix sweep-seed-,$(SWEEP_SEEDS))
+	$(STAGE) seeds $(ARGS) $(TASK_ARGS) --model $(MODELS) --seeds $(SWEEP_SEEDS)
 
 sweep-seed-%:
 	@$(MAKE) --no-print-directory eval SEED=$* JOBS=1

@@ -92,7 +92,7 @@ def _from_folder(name: str, line_set: LineSet) -> LabeledText:
     texts, labels, dropped = [], [], {}
     for label, file in line_set.labelled_files():
         path = folder / file
-        if not path.is_file():
+        if not path.exists():  # a folder there is named by read_file
             raise DataUnavailable(f"{path} is missing; {DATA_DIR_VARIABLE}/{name} must hold "
                                   f"{' and '.join(line_set.files.values())}")
         lines = read_lines(read_file(path), line_set.encoding, dropped)

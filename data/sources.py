@@ -68,19 +68,27 @@ def read_lines(raw: bytes, encoding: str, dropped: dict[str, int]) -> list[str]:
     return lines
 
 
+def unreadable(name: str, err: Exception) -> DataUnavailable:
+    """One line for a data file that failed to open or read: a folder where a file belongs
+    is said to be one, so the user is not sent looking for a file that seems to be there."""
+    if isinstance(err, IsADirectoryError):
+        return DataUnavailable(f"{name} is a folder, not a file")
+    return DataUnavailable(f"{name} cannot be read ({getattr(err, 'strerror', None) or err})")
+
+
 def read_file(path: Path) -> bytes:
     """A data file's bytes; a file that exists but cannot be read is named in one line."""
     try:
         return path.read_bytes()
     except OSError as err:
-        raise DataUnavailable(f"{path} cannot be read ({err.strerror or err})") from None
+        raise unreadable(str(path), err) from None
 
 
 def _movie_reviews_zip() -> Path:
     root = data_dir()
     if root:
         path = root / MOVIE_REVIEWS_ZIP
-        if not path.is_file():
+        if not path.exists():
             raise DataUnavailable(f"{path} is missing ({DATA_DIR_VARIABLE}/{MOVIE_REVIEWS_ZIP})")
         return path
     return nltk_corpus_zip("movie_reviews")
@@ -111,7 +119,7 @@ def load_movie_reviews() -> Sentences:
     except (zipfile.BadZipFile, zlib.error, EOFError) as err:  # damaged archive or member
         raise DataUnavailable(f"{path} is not a readable zip file ({err})") from None
     except OSError as err:
-        raise DataUnavailable(f"{path} cannot be read ({err.strerror or err})") from None
+        raise unreadable(str(path), err) from None
     if not texts:
         raise DataUnavailable(f"{path} holds no movie_reviews/pos|neg/*.txt files")
     return Sentences(texts, str(path), dropped)
@@ -173,5 +181,5 @@ def corpus_lines(path: Path, dropped: dict[str, int]) -> Iterator[str]:
                     continue
                 if text:
                     yield text
-        except (OSError, EOFError, gzip.BadGzipFile) as err:
-            raise DataUnavailable(f"CORPUS file {file} cannot be read ({err})") from None
+        except (OSError, EOFError) as err:  # gzip.BadGzipFile is an OSError
+            raise unreadable(f"CORPUS file {file}", err) from None

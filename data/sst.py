@@ -67,7 +67,7 @@ def _lines_from_folder(folder) -> dict[str, list[str]]:
     lines = {}
     for split in SPLITS:
         path = folder / f"{split}.txt"
-        if not path.is_file():
+        if not path.exists():  # a folder there is named by read_file
             raise DataUnavailable(f"{path} is missing; RAE_DATA_DIR/sst must hold "
                                   f"{', '.join(s + '.txt' for s in SPLITS)}")
         try:

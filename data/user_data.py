@@ -12,8 +12,10 @@ import csv
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from data.line_sets import LabeledText
@@ -23,6 +25,8 @@ FORMATS = (".csv", ".tsv", ".jsonl")
 SPLIT_FILES = ("train", "dev", "test")
 MAX_LINE_BYTES = 1 << 20
 MIN_PER_CLASS = 10  # the examples are dealt into ten parts, for cv10 and the split alike
+NUMBER = re.compile(r"[+-]?(\d{1,30}\.?\d{0,30}|\.\d{1,30})([eE][+-]?\d{1,2})?")
+RESPELLED = "labels spelling a class's number another way (read as that class)"
 
 
 @dataclass
@@ -45,8 +49,13 @@ def data_files(path: Path) -> dict[str, Path]:
         raise DataUnavailable(f"{path} holds one split in two formats; keep one of "
                               f"{', '.join(p.name for files in found.values() for p in files)}")
     files = {split: files[0] for split, files in found.items() if files}
+    folder = next((p for p in files.values() if p.is_dir()), None)
+    if folder is not None:
+        raise DataUnavailable(f"{folder} is a folder, not a file")
     if "train" not in files or "test" not in files:
-        raise DataUnavailable(f"{path} must hold train and test files ({'/'.join(FORMATS)}; "
+        what = (f"{path} is a folder, not a file; a data set folder"
+                if path.suffix.lower() in FORMATS else str(path))
+        raise DataUnavailable(f"{what} must hold train and test files ({'/'.join(FORMATS)}; "
                               f"dev optional)")
     if len({p.suffix.lower() for p in files.values()}) > 1:
         raise DataUnavailable(f"{path}: train, dev and test must share one format")
@@ -172,10 +181,25 @@ def _class_order(names: set[str]) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
+def _class_name(label: str) -> str:
+    """The class a label names: spellings of one number ("1", "1.0", "+1", "01") are one
+    class, named by the number's plain form; any other label is its own name."""
+    if not NUMBER.fullmatch(label):
+        return label
+    value = Decimal(label)
+    return str(int(value)) if value == value.to_integral_value() else f"{value.normalize():f}"
+
+
 def load_user_data(path: Path, text_column: str, label_column: str) -> UserData:
+    if text_column == label_column:
+        raise DataUnavailable(f"TEXT_COLUMN and LABEL_COLUMN both name {text_column!r}; the "
+                              f"text and its label must be two columns")
     files = data_files(path)
     read = {split: _read(file, text_column, label_column) for split, file in files.items()}
     texts = [t for part, _ in read.values() for t in part]
+    spelled = [label for _, part in read.values() for label in part]
+    read = {split: (part, [_class_name(label) for label in labels])
+            for split, (part, labels) in read.items()}
     names = [label for _, part in read.values() for label in part]
     classes = _class_order(set(names))
     source = ", ".join(str(f) for f in files.values())
@@ -197,4 +221,16 @@ def load_user_data(path: Path, text_column: str, label_column: str) -> UserData:
     split = None if "all" in read else [name for name, (part, _) in read.items() for _ in part]
     duplicates = len(texts) - len(set(zip(texts, labels, strict=True)))
     dropped = {"duplicate rows (kept)": duplicates} if duplicates else {}
+    respelled = _respelled(spelled, names)
+    if respelled:
+        dropped[RESPELLED] = respelled
     return UserData(texts, source, dropped, labels, classes, split)
+
+
+def _respelled(spelled: list[str], names: list[str]) -> int:
+    """How many labels spell their class's number otherwise than its most common spelling,
+    in a class that is spelled more than one way."""
+    spellings: dict[str, Counter] = {}
+    for label, name in zip(spelled, names, strict=True):
+        spellings.setdefault(name, Counter())[label] += 1
+    return sum(counts.total() - counts.most_common(1)[0][1] for counts in spellings.values())

@@ -15,14 +15,14 @@ import math
 from collections.abc import Iterator
 from pathlib import Path
 
-from data.sources import DataUnavailable
+from data.sources import DataUnavailable, unreadable
 
 
 def _open(path: Path):
     try:
         return gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
     except OSError as err:
-        raise DataUnavailable(f"VECTORS={path} cannot be read ({err.strerror or err})") from None
+        raise unreadable(f"VECTORS={path}", err) from None
 
 
 def _lines(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -36,8 +36,8 @@ def _lines(path: Path) -> Iterator[tuple[int, list[str]]]:
                     raise DataUnavailable(f"VECTORS={path} line {number} is not UTF-8") from None
                 if fields != [""]:
                     yield number, fields
-    except (OSError, EOFError, gzip.BadGzipFile) as err:
-        raise DataUnavailable(f"VECTORS={path} cannot be read ({err})") from None
+    except (OSError, EOFError) as err:  # gzip.BadGzipFile is an OSError
+        raise unreadable(f"VECTORS={path}", err) from None
 
 
 def _header(fields: list[str]) -> tuple[int, int] | None:
@@ -61,7 +61,7 @@ def fingerprint(path: Path) -> str:
             while chunk := stream.read(1 << 20):
                 digest.update(chunk)
     except OSError as err:
-        raise DataUnavailable(f"VECTORS={path} cannot be read ({err.strerror or err})") from None
+        raise unreadable(f"VECTORS={path}", err) from None
     return digest.hexdigest()[:12]
 
 

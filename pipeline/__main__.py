@@ -41,7 +41,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see {self.prog} --help)\n")
 
 
-def _parse(argv: list[str]):
+def parse(argv: list[str]):
+    """-> (the options, the stage's module); a mistake exits with one line and status 2."""
     parser = _Parser(prog="python -m pipeline", description=__doc__.splitlines()[0])
     subparsers = parser.add_subparsers(dest="stage", required=True, metavar="STAGE")
     chosen = next((a for a in argv if not a.startswith("-")), None)
@@ -55,7 +56,7 @@ def _parse(argv: list[str]):
     return args, _stage_module(args.stage)
 
 
-def _user_errors() -> tuple[type[BaseException], ...]:
+def user_errors() -> tuple[type[BaseException], ...]:
     from data.sources import DataUnavailable
     from data.tasks import TaskError
     from pipeline.infra.artifacts import ArtifactError
@@ -66,15 +67,11 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return ConfigError, DataUnavailable, ArtifactError, TaskError, TrainingDiverged, PeerLost
 
 
-# Set by pipeline/launch.py for the processes it starts: it tells why a process died itself.
-LAUNCHED = "RAE_LAUNCHED_BY_PIPELINE"
-
-
 def _speaks_for_itself(err: Exception) -> bool:
     """Of torchrun's processes (it sets RANK) only rank 0 tells what every rank meets alike
     (they read the same files and all-reduce the same loss). A lost peer is told by each rank,
     unless pipeline.launch, which knows which process died and how, tells it."""
-    from training.distributed import PeerLost  # imported late, as _user_errors does
+    from training.distributed import LAUNCHED, PeerLost  # imported late, as user_errors does
 
     if isinstance(err, PeerLost):
         return LAUNCHED not in os.environ
@@ -87,6 +84,12 @@ def describe(err: OSError) -> str:
     return f"{reason}: {err.filename}" if err.filename else reason
 
 
+def say_error(message: str) -> None:
+    """The one line: a newline inside it can only come from a value the user typed (a path, a
+    column name), so it is shown as \\n rather than starting a second line."""
+    print("error: " + message.replace("\r", "\\r").replace("\n", "\\n"), file=sys.stderr)
+
+
 def _quiet_stdout() -> None:
     """The reader of our output has gone (predict | head): send what is left nowhere, so the
     interpreter's final flush does not fail again."""
@@ -97,13 +100,13 @@ def _quiet_stdout() -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
-        args, module = _parse(argv)
-        user_errors = _user_errors()
+        args, module = parse(argv)
+        errors = user_errors()
         try:
             module.main(args)
-        except user_errors as err:
+        except errors as err:
             if _speaks_for_itself(err):
-                print(f"error: {err}", file=sys.stderr)
+                say_error(str(err))
             return 2
     except KeyboardInterrupt:
         print(INTERRUPTED, file=sys.stderr)
@@ -112,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         _quiet_stdout()
         return 0
     except OSError as err:  # unreadable files, read-only folders, a full disk
-        print(f"error: {describe(err)}", file=sys.stderr)
+        say_error(describe(err))
         return 2
     return 0
 

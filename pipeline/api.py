@@ -13,6 +13,9 @@ trained on the fitted sentences themselves, as `make pretrain` trains them on it
 
 from __future__ import annotations
 
+import math
+import numbers
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -27,12 +30,14 @@ from data.tokenize import tokenize
 from data.vocab import UNK, Vocabulary
 from pipeline.classify import fold_vocabulary
 from pipeline.families import FAMILIES, FoldInputs
+from pipeline.infra import values
+from pipeline.infra.artifacts import ArtifactError
 from pipeline.infra.built import read_pretrained
 from pipeline.infra.config import Config, load_config, with_files
 from pipeline.infra.paths import PRETRAIN_FILE, pretrain_name
 from pipeline.infra.runtime import resolve_device, set_seed
 from pipeline.model_card import model_card
-from pipeline.model_folder import load_folder, save_folder
+from pipeline.model_folder import destination_problem, load_folder, save_folder
 from pipeline.pretrain import corpus_vocabulary, train_encoder
 from pipeline.trained import TrainedModel
 from training.resume import Checkpoint
@@ -61,14 +66,13 @@ class RAEClassifier(ClassifierMixin, BaseEstimator):
         texts, labels = _texts(X), np.asarray(y)
         if len(labels) != len(texts):
             raise ValueError(f"{len(texts)} sentences but {len(labels)} labels")
-        if self.family not in TEXT_FAMILIES:
-            raise ValueError(f"family must be one of {', '.join(TEXT_FAMILIES)}, got "
-                             f"{self.family!r}")
+        self._check_parameters()
+        device = resolve_device(self.device)  # its ConfigError is a ValueError naming device
         self.classes_, y_index = np.unique(labels, return_inverse=True)
         if len(self.classes_) < 2:
             raise ValueError("fit needs sentences of at least two classes")
+        _check_dev_size(self.dev_size, len(texts), len(self.classes_))
         config = with_files(load_config(self.config))
-        device = resolve_device(self.device)
         set_seed(self.seed)
         tokens = [tokenize(text) or [UNK] for text in texts]
         pretrained = self._pretrained(config, tokens, device)
@@ -89,15 +93,41 @@ class RAEClassifier(ClassifierMixin, BaseEstimator):
         model.load_state_dict(state)
         self.trained_ = TrainedModel(family, model.eval(), vocab,
                                      [str(c) for c in self.classes_], config,
-                                     {"seed": self.seed, "sentences": len(texts),
-                                      "dev_size": self.dev_size}).to(device)
+                                     {"seed": int(self.seed), "sentences": len(texts),
+                                      "dev_size": round(len(dev) / len(texts), 4)}).to(device)
         return self
+
+    def _check_parameters(self) -> None:
+        """scikit-learn's way: __init__ only stores them, fit checks them (device and dev_size
+        are checked by fit itself), each message naming the parameter."""
+        if self.family not in TEXT_FAMILIES:
+            raise ValueError(f"family must be one of {', '.join(TEXT_FAMILIES)}, got "
+                             f"{self.family!r}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, numbers.Integral):
+            raise TypeError(f"seed must be an int, got {type(self.seed).__name__}: {self.seed!r}")
+        try:
+            values.seed(str(int(self.seed)))  # the range --seed and SEED= take
+        except ValueError as err:
+            raise ValueError(f"seed {err}") from None
+        if self.pretrained in (None, "auto"):
+            return
+        if not isinstance(self.pretrained, str | os.PathLike):
+            raise TypeError(f'pretrained must be "auto", None or the path of a pretrain.pt, '
+                            f"got {type(self.pretrained).__name__}")
+        if not Path(self.pretrained).is_file():
+            raise ValueError(f'pretrained must be "auto", None or the path of a pretrain.pt; '
+                             f"{self.pretrained} is not a file")
 
     def _pretrained(self, config: Config, tokens: list[list[str]], device) -> dict:
         """{vocab, encoder}: `make pretrain`'s, or trained here on `tokens`."""
         path = self._pretrain_file(config)
         if path is not None:
-            return read_pretrained(path, config)
+            try:
+                return read_pretrained(path, config)
+            except ArtifactError as err:
+                if self.pretrained == "auto":  # build/'s own: its message says how to remake it
+                    raise
+                raise ValueError(f"pretrained: {err.problem}") from None  # not ours to delete
         vocab = corpus_vocabulary(Counter(t for sentence in tokens for t in sentence), config)
         sentences = SentenceIds.from_lists([vocab.encode(sentence) for sentence in tokens])
         encoder, _, _ = train_encoder(config, sentences, vocab, self.seed, device)
@@ -124,18 +154,25 @@ class RAEClassifier(ClassifierMixin, BaseEstimator):
         """The tree a greedy RAE builds of the sentence, every node labelled by its own
         prediction (a NodeLabel: the class name, with .prob)."""
         check_is_fitted(self, "trained_")
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, got {type(text).__name__}: {text!r:.60}")
         return self.trained_.answers([text], trees=True)[0]["tree"]
 
     def save(self, folder: str | Path) -> None:
-        """A model folder (`make export`'s format); its card says it was not measured."""
+        """A model folder (`make export`'s format); its card says it was not measured. It may
+        replace an earlier model folder, never a file or a folder holding anything else."""
         check_is_fitted(self, "trained_")
+        problem = destination_problem(Path(folder))
+        if problem:
+            raise ValueError(f"folder {problem}")
         name = Path(folder).name
         save_folder(self.trained_, Path(folder), model_card(self.trained_, name, None))
 
     @classmethod
     def load(cls, folder: str | Path, device: str = "auto") -> RAEClassifier:
         """An exported model folder, ready to predict; its classes_ are the class names."""
-        trained = load_folder(Path(folder)).to(resolve_device(device))
+        on = resolve_device(device)  # first: a wrong device is named before any file is read
+        trained = load_folder(Path(folder)).to(on)
         estimator = cls(family=trained.family.name, seed=trained.made_from.get("seed", 0),
                         device=device)
         estimator.trained_ = trained
@@ -148,7 +185,24 @@ def _texts(X) -> list[str]:
     if isinstance(X, str):
         raise TypeError("X must be a list of sentences, not one string; wrap it: [text]")
     texts = list(X)
-    odd = next((x for x in texts if not isinstance(x, str)), None)
-    if odd is not None:
-        raise TypeError(f"every sentence must be a str, got {type(odd).__name__}: {odd!r:.60}")
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"every sentence in X must be a str, got {type(text).__name__} at "
+                            f"X[{i}]: {text!r:.60}")
     return texts
+
+
+def _check_dev_size(dev_size, sentences: int, classes: int) -> None:
+    """A fraction in (0, 1) or a count of sentences, holding out what scikit-learn's stratified
+    split accepts: at least one sentence of each class in dev and in train."""
+    if isinstance(dev_size, numbers.Integral) and not isinstance(dev_size, bool):
+        held_out = int(dev_size)
+    elif isinstance(dev_size, numbers.Real) and 0 < dev_size < 1:
+        held_out = math.ceil(dev_size * sentences)  # as train_test_split counts it
+    else:
+        raise ValueError(f"dev_size must be a fraction strictly between 0 and 1 or a count of "
+                         f"sentences, got {dev_size!r}")
+    if not classes <= held_out <= sentences - classes:
+        raise ValueError(f"dev_size {dev_size!r} holds out {held_out} of {sentences} sentences; "
+                         f"dev and the training part each need at least {classes} (one per "
+                         f"class)")

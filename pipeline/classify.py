@@ -23,9 +23,10 @@ from pipeline.families import FAMILIES, Family, FoldInputs, check_applies
 from pipeline.infra.artifacts import reusable, save_torch
 from pipeline.infra.built import load_pretrained, load_task
 from pipeline.infra.checkpoints import open_checkpoint, remove_checkpoint
-from pipeline.infra.config import Config
+from pipeline.infra.config import Config, ConfigError
 from pipeline.infra.locks import exclusive
-from pipeline.infra.options import Run, add_common, dataset_of
+from pipeline.infra.memory import too_large
+from pipeline.infra.options import Run, add_common, dataset_of, processes_value
 from pipeline.infra.paths import classify_target
 from pipeline.infra.provenance import code_digest, provenance
 from pipeline.infra.runtime import set_seed
@@ -36,18 +37,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser, task=True)
     parser.add_argument("--model", choices=FAMILIES, default="linear",
                         help="which RAE family to classify with (default: linear)")
-    parser.add_argument("--jobs", type=jobs_value, default=1,
-                        help="folds trained at once, each in a process of its own (default: 1)")
-
-
-def jobs_value(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
-    return int(text)
+    parser.add_argument("--jobs", type=processes_value, default=1,
+                        help="folds trained at once, each in a process of its own, at most one "
+                             "per core (default: 1)")
 
 
 def main(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
+    problem = too_large(run.config, processes=args.jobs)  # each job holds a whole fold's model
+    if problem:
+        raise ConfigError(f"--jobs {args.jobs}: {problem}")
     with exclusive(run.layout.run):
         classify(run, FAMILIES[args.model], load_task(run, dataset_of(args), args.protocol),
                  args.jobs)

@@ -58,13 +58,34 @@ class Inputs:
 def main(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
     task = load_task(run, dataset_of(args), args.protocol)
+    families = families_for(task.data.kind, args.model)
     with exclusive(run.layout.report(task.name)):
-        inputs = _load(run, task, families_for(task.data.kind, args.model))
+        if _reported(run, task, families):
+            print(f"{run.layout.report(task.name)} already holds this run's "
+                  f"{', '.join(f.name for f in families)} rows, made since their artifacts by "
+                  f"another eval: kept")
+            return
+        inputs = _load(run, task, families)
         report, rows = _measure(run, inputs)
         _write(run, inputs, report, rows)
         # Last, under the report's lock: make compares it with the run it is asked for.
-        save_text(f"{run.layout.run_name} {' '.join(args.model)}\n",
+        save_text(f"{run.layout.run_name} {' '.join(f.name for f in families)}\n",
                   run.layout.report_source(task.name))
+
+
+def _reported(run: Run, task: Task, families: tuple[Family, ...]) -> bool:
+    """Whether the report already holds these families' rows of this run, made after their
+    artifacts: another eval (a make started beside this one, with more families) made it
+    while this one waited for the lock, and remaking it would drop that one's rows."""
+    source = run.layout.report_source(task.name)
+    paths = [run.layout.report(task.name) / "accuracy.json",
+             *(run.layout.classify(f.name, task.name) for f in families)]
+    if not source.is_file() or not all(path.is_file() for path in paths):
+        return False
+    run_name, *reported = source.read_text().split() or [""]
+    made, *artifacts = (path.stat().st_mtime for path in paths)
+    return (run_name == run.layout.run_name and {f.name for f in families} <= set(reported)
+            and all(artifact <= made for artifact in artifacts))
 
 
 def _load(run: Run, task: Task, families: tuple[Family, ...]) -> Inputs:

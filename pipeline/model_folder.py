@@ -4,16 +4,23 @@
   from elsewhere runs no code);
 - config.json: the family, dimensions, class names, max length, the full settings and what
   the model was made from (data set, protocol, seed, config digest, data fingerprint, commit);
+  folder_config.py says what each field must hold;
 - vocab.txt: one token per line, line i is the embedding row i (<pad> and <unk> first);
 - vectors.txt: the model's word vectors in word2vec's text format (gensim and fastText read it);
-- README.md: the model card (model_card.py).
+- README.md: the model card (model_card.py);
+- SHA256SUMS: the SHA-256 of each file read back, as `sha256sum` writes it (so
+  `sha256sum -c SHA256SUMS` checks a copy).
 
-Only model.safetensors, config.json and vocab.txt are read back. A folder is written beside its
-final place and renamed there, so a reader never sees half of one.
+Only the files of READ_BACK are read back, and only when each matches its checksum: a folder
+loads as it was written or not at all (a label or vocabulary line edited by hand would answer
+wrongly without a word). A folder is written beside its final place and renamed there, so a
+reader never sees half of one; it replaces nothing but an earlier model folder.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 import shutil
@@ -22,19 +29,27 @@ from pathlib import Path
 
 import torch
 from safetensors import SafetensorError
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load, save
 
 from data.vectors import write_vectors
 from data.vocab import Vocabulary
 from pipeline.families import FAMILIES
+from pipeline.folder_config import (
+    FIX,
+    FORMAT,
+    FORMAT_VERSION,
+    MAKE_TARGET,
+    check_agrees,
+    check_fields,
+    folder_config,
+)
 from pipeline.infra.artifacts import PARTIAL, ArtifactError
-from pipeline.infra.provenance import git_commit
-from pipeline.infra.schema import expect
-from pipeline.trained import LABELS, TrainedModel, build_trained
+from pipeline.trained import TrainedModel, build_trained, saved_config
 
-FORMAT = "rae-sentiment-model"
-FORMAT_VERSION = 1
-MAKE_TARGET = "export"
+# The files a model is built from, each sealed in SEAL; reading one more is one more name here.
+READ_BACK = ("config.json", "vocab.txt", "model.safetensors")
+SEAL = "SHA256SUMS"
+OWN_FILES = frozenset({*READ_BACK, "vectors.txt", "README.md", SEAL})
 
 
 def word_vectors(trained: TrainedModel) -> torch.Tensor:
@@ -43,36 +58,49 @@ def word_vectors(trained: TrainedModel) -> torch.Tensor:
     return embeddings.weight.detach().cpu()
 
 
-def folder_config(trained: TrainedModel, accuracy: dict | None) -> dict:
-    vectors = word_vectors(trained)
-    return {"format": FORMAT, "format_version": FORMAT_VERSION, "family": trained.family.name,
-            "labels": trained.labels, "max_length": trained.max_length,
-            "dimensions": {"vocabulary": len(trained.vocab), "embedding": vectors.shape[1]},
-            "made_from": {**trained.made_from, "commit": git_commit()},
-            "accuracy": accuracy, "config_digest": trained.config.digest(),
-            "config": trained.config.to_dict()}
+def checksums(files: dict[str, bytes]) -> str:
+    return "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in files.items())
+
+
+def destination_problem(folder: Path) -> str | None:
+    """Why a model folder may not be written at `folder`, if it may not: writing one replaces
+    what is there, so that must be nothing, an empty folder or a model folder."""
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        kind = "a link" if folder.is_symlink() else "a file"
+        return f"{folder} is {kind}, not a folder; save the model elsewhere or move it away"
+    if not folder.exists():
+        return None
+    others = sorted(p.name for p in folder.iterdir()
+                    if p.name not in OWN_FILES or p.is_symlink() or not p.is_file())
+    if others:
+        shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+        return (f"{folder} holds files that are not a model folder's ({shown}); save the model "
+                f"elsewhere or move them away")
+    return None
 
 
 def save_folder(trained: TrainedModel, folder: Path, card: str,
                 accuracy: dict | None = None) -> None:
+    problem = destination_problem(folder)
+    if problem:
+        raise ArtifactError(problem)
+    state = {name: t.detach().cpu().contiguous() for name, t in
+             trained.model.state_dict().items()}
+    config = json.dumps(folder_config(trained, accuracy), indent=1, ensure_ascii=False) + "\n"
+    read_back = {"config.json": config.encode("utf-8"),
+                 "vocab.txt": "".join(f"{w}\n" for w in trained.vocab.words).encode("utf-8"),
+                 "model.safetensors": save(state, metadata={"format": "pt"})}
+    vectors = io.BytesIO()
+    write_vectors(vectors, trained.vocab.words, word_vectors(trained))
+    files = {**read_back, SEAL: checksums(read_back).encode(), "vectors.txt": vectors.getvalue(),
+             "README.md": card.encode("utf-8")}
     folder.parent.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=PARTIAL, dir=folder.parent))
     try:
-        state = {name: t.detach().cpu().contiguous() for name, t in
-                 trained.model.state_dict().items()}
-        save_file(state, partial / "model.safetensors", metadata={"format": "pt"})
-        (partial / "config.json").write_text(
-            json.dumps(folder_config(trained, accuracy), indent=1, ensure_ascii=False) + "\n",
-            encoding="utf-8")
-        (partial / "vocab.txt").write_text("".join(f"{w}\n" for w in trained.vocab.words),
-                                           encoding="utf-8")
-        with open(partial / "vectors.txt", "wb") as stream:
-            write_vectors(stream, trained.vocab.words, word_vectors(trained))
-        (partial / "README.md").write_text(card, encoding="utf-8")
-        # mkdtemp and safetensors make them private; a model folder is for sharing
-        os.chmod(partial, 0o755)
-        for file in partial.iterdir():
-            os.chmod(file, 0o644)
+        for name, data in files.items():
+            (partial / name).write_bytes(data)
+            os.chmod(partial / name, 0o644)  # a model folder is for sharing
+        os.chmod(partial, 0o755)  # mkdtemp makes it private
         _move_into_place(partial, folder)
     except BaseException as err:
         shutil.rmtree(partial, ignore_errors=True)
@@ -83,7 +111,8 @@ def save_folder(trained: TrainedModel, folder: Path, card: str,
 
 
 def _move_into_place(partial: Path, folder: Path) -> None:
-    """A folder cannot replace a non-empty one in one rename: the old one moves aside first."""
+    """A folder cannot replace a non-empty one in one rename: the old one (a model folder, as
+    destination_problem made sure) moves aside first."""
     old = None
     if folder.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
@@ -99,53 +128,66 @@ def load_folder(folder: Path, trees: bool = False) -> TrainedModel:
     if not folder.is_dir():
         raise ArtifactError(f"model folder {folder} does not exist",
                             "make one with `make export`")
-    config = _read_config(folder)
-    family = FAMILIES.get(config["family"])
-    if family is None or family.needs_trees:
-        raise ArtifactError(f"{folder}/config.json names family {config['family']!r}; this "
-                            f"code reads linear, greedy and greedy-random model folders")
-    words = _read_text(folder / "vocab.txt").split("\n")
+    files = {name: _read(folder / name) for name in READ_BACK}  # once: what is checked is built
+    path = folder / "config.json"
+    config = _read_config(files["config.json"], path)
+    _check_seal(folder, files)
+    check_fields(config, path)
+    vocab = _vocabulary(files["vocab.txt"], folder / "vocab.txt")
+    checked = saved_config(config["config"], len(vocab), path, MAKE_TARGET)
+    check_agrees(config, checked, vocab, path)
     try:
-        vocab = Vocabulary(words[:-1] if words[-1] == "" else words)
-    except ValueError as err:
-        raise ArtifactError(f"{folder}/vocab.txt is not this model's vocabulary ({err})",
-                            "export the model again") from None
-    try:
-        state = load_file(folder / "model.safetensors")
-    except (SafetensorError, OSError, ValueError) as err:
+        state = load(files["model.safetensors"])
+    except (SafetensorError, ValueError) as err:
         raise ArtifactError(f"{folder}/model.safetensors cannot be read "
                             f"({str(err).splitlines()[0] if str(err) else type(err).__name__})",
-                            "export the model again") from None
-    trained = build_trained(family, config["config"], vocab, config["labels"], state,
-                            folder / "model.safetensors", MAKE_TARGET,
-                            config.get("made_from") or {})
+                            FIX) from None
+    trained = build_trained(FAMILIES[config["family"]], checked, vocab, config["labels"], state,
+                            folder / "model.safetensors", MAKE_TARGET, config["made_from"])
     if trees and not trained.draws_trees:
-        raise ArtifactError(f"{folder} holds a {family.name} RAE, which builds no trees; "
-                            f"trees need a greedy one (`make export MODEL=greedy`)")
+        raise ArtifactError(f"{folder} holds a {trained.family.name} RAE, which builds no "
+                            f"trees; trees need a greedy one (`make export MODEL=greedy`)")
     return trained
 
 
-def _read_text(path: Path) -> str:
+def _read(path: Path) -> bytes:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes()
     except FileNotFoundError:
         raise ArtifactError(f"{path.parent} is not an RAE model folder (it has no {path.name})",
                             "make one with `make export`") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ArtifactError(f"cannot read {path} ({err})", "export the model again") from None
+    except OSError as err:
+        raise ArtifactError(f"cannot read {path} ({err.strerror or err})", FIX) from None
 
 
-def _read_config(folder: Path) -> dict:
-    path = folder / "config.json"
+def _read_config(raw: bytes, path: Path) -> dict:
+    """config.json as far as telling an RAE model folder of this version from anything else."""
     try:
-        config = json.loads(_read_text(path))
-    except json.JSONDecodeError as err:
-        raise ArtifactError(f"{path} is not JSON ({err})", "export the model again") from None
+        config = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ArtifactError(f"{path} is not JSON ({err})", FIX) from None
     if not isinstance(config, dict) or config.get("format") != FORMAT:
-        raise ArtifactError(f"{folder} is not an RAE model folder (its config.json has no "
+        raise ArtifactError(f"{path.parent} is not an RAE model folder (its config.json has no "
                             f'"format": "{FORMAT}")', "make one with `make export`")
     if config.get("format_version") != FORMAT_VERSION:
         raise ArtifactError(f"{path} has format version {config.get('format_version')!r}; this "
-                            f"code reads version {FORMAT_VERSION}", "export the model again")
-    expect(config, path, MAKE_TARGET, family=str, labels=LABELS, config=dict)
+                            f"code reads version {FORMAT_VERSION}", FIX)
     return config
+
+
+def _check_seal(folder: Path, files: dict[str, bytes]) -> None:
+    recorded = {}
+    for line in _read(folder / SEAL).decode("utf-8", errors="replace").splitlines():
+        digest, _, name = line.partition("  ")
+        recorded[name] = digest
+    for name, data in files.items():
+        if recorded.get(name) != hashlib.sha256(data).hexdigest():
+            raise ArtifactError(f"{folder / name} does not match the folder's checksum", FIX)
+
+
+def _vocabulary(raw: bytes, path: Path) -> Vocabulary:
+    try:
+        words = raw.decode("utf-8").split("\n")
+        return Vocabulary(words[:-1] if words[-1] == "" else words)
+    except ValueError as err:  # UnicodeDecodeError too
+        raise ArtifactError(f"{path} is not this model's vocabulary ({err})", FIX) from None

@@ -132,7 +132,8 @@ def main(args: argparse.Namespace) -> None:
     else:
         path = args.model or run.layout.model(family.name, task_name(dataset.name, args.protocol))
         target = classify_target(dataset.make_args, args.protocol, family.name)
-        trained = load_model(path, family, target, dataset=dataset.name)
+        trained = load_model(path, family, target, dataset=dataset.name,
+                             named=args.model is not None)
     trained = trained.to(run.device)
     # a person typing at a terminal gets each answer at once; piped lines go BATCH at a time
     batch = 1 if not args.text and sys.stdin.isatty() else BATCH

@@ -47,6 +47,11 @@ def main(args: argparse.Namespace) -> None:
     ranks, run.device = start(run.device)
     with ExitStack() as stack:
         stack.callback(stop)
+        if ranks.world != args.nproc:  # the folder's name would be another count's
+            raise ConfigError(f"--nproc is {args.nproc}, but this pretraining runs in "
+                              f"{ranks.world} process(es) (torchrun's --nproc-per-node times "
+                              f"--nnodes; 1 without torchrun): the two must agree, as `make "
+                              f"pretrain NPROC=N` makes them")
         if ranks.main:
             stack.enter_context(exclusive(run.layout.pretrain_folder))
         else:

@@ -72,9 +72,10 @@ def main(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
     data = dataset_of(args)
     task = f"{data.name}-{args.protocol}"
+    seeds = list(dict.fromkeys(args.seeds))  # a seed named twice counts once
     reports = {}
-    for seed in args.seeds:
-        names = folder_names(Path(args.config), run.config, seed)
+    for seed in seeds:
+        names = folder_names(Path(args.config), run.config, seed, args.nproc)
         seed_run = dataclasses.replace(run, seed=seed, layout=dataclasses.replace(
             run.layout, run_name=names[0], pretrain_name=names[1]))
         target = (f"eval {data.make_args} PROTOCOL={args.protocol} "
@@ -82,8 +83,9 @@ def main(args: argparse.Namespace) -> None:
         reports[seed] = load_report(seed_run, task, target)
     models = across_seeds(reports)
     path = run.layout.seeds_report(task)
-    save_json({"task": task, "protocol": args.protocol, "seeds": args.seeds,
+    save_json({"task": task, "protocol": args.protocol, "seeds": seeds,
                "config_digest": run.config.digest(), "models": models}, path)
-    save_text(markdown(task, args.seeds, args.protocol, models), path.with_suffix(".md"))
-    print(markdown(task, args.seeds, args.protocol, models).rstrip())
+    table = markdown(task, seeds, args.protocol, models)
+    save_text(table, path.with_suffix(".md"))
+    print(table.rstrip())
     print(f"-> {path.with_suffix('.md')}")

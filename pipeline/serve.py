@@ -13,6 +13,7 @@ import socket
 from pathlib import Path
 
 from pipeline.infra.config import ConfigError
+from pipeline.infra.options import device_value
 from pipeline.infra.runtime import DEVICES, resolve_device
 from pipeline.model_folder import load_folder
 
@@ -35,8 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="address to listen on (default: %(default)s, this machine only)")
     parser.add_argument("--port", type=port_value, default=8000,
                         help="port to listen on (default: %(default)s)")
-    parser.add_argument("--device", choices=DEVICES, default="auto",
-                        help="where the models run (default: auto)")
+    parser.add_argument("--device", type=device_value, default="auto",
+                        help=f"where the models run: {DEVICES} (default: auto)")
 
 
 def main(args: argparse.Namespace) -> None:

@@ -19,7 +19,7 @@ from data.tokenize import tokenize
 from data.vocab import UNK, Vocabulary
 from models.classifier import GreedyRAEClassifier
 from pipeline.families import Family
-from pipeline.infra.artifacts import ArtifactError, load_torch
+from pipeline.infra.artifacts import ArtifactError, NotACheckpoint, load_torch
 from pipeline.infra.config import Config, ConfigError, parse_config
 from pipeline.infra.schema import VOCABULARY, expect, expect_state, on_meta, tensors, words
 from training.inference import predict_proba
@@ -136,17 +136,26 @@ def tree_of(tokens: list[str], merges: list[int], node_labels: list[str]) -> Tre
 # What the model file `classify` saves records of how it was made (a model folder's config.json
 # carries the same).
 MADE_FROM = ("dataset", "protocol", "seed", "config_digest", "vocab_digest", "data_fingerprint")
-LABELS = (list, lambda xs: words(xs) and len(xs) >= 2, "two or more class names")
+LABELS = (list, lambda xs: words(xs) and len(set(xs)) == len(xs) >= 2,
+          "two or more distinct class names")
 
 
-def load_model(path: str | Path, family: Family, make_target: str, dataset: str | None = None
-               ) -> TrainedModel:
+def load_model(path: str | Path, family: Family, make_target: str, dataset: str | None = None,
+               named: bool = False) -> TrainedModel:
     """The model `classify` saved for the family, in eval mode; every key, the embedded
     config and each parameter's shape are checked before anything is built. With `dataset`, a
     model trained on another data set is refused (its labels would answer a question that was
-    not asked)."""
+    not asked). `named`: the user named the file (--model), so a file torch cannot load is not
+    called ours, and not to be deleted."""
     path = Path(path)
-    saved = load_torch(path, make_target)
+    try:
+        saved = load_torch(path, make_target)
+    except NotACheckpoint as err:
+        if not named:
+            raise
+        raise ArtifactError(f"{path} is not a model file or folder this project writes "
+                            f"({err.reason})", "pass a model folder from `make export` or a "
+                            "model-*.pt from `make classify`") from None
     if saved.get("kind") != "model" or saved.get("family") != family.name:
         raise ArtifactError(f"{path} is not a {family.name} RAE classifier; "
                             f"run `make {make_target}`")
@@ -156,19 +165,26 @@ def load_model(path: str | Path, family: Family, make_target: str, dataset: str 
         raise TaskError(f"{path} was trained on {saved['dataset']}, not {dataset}; pass "
                         f"--dataset {saved['dataset']}, or a model trained on {dataset}")
     made_from = {key: saved[key] for key in MADE_FROM if key in saved}
-    return build_trained(family, saved["config"], Vocabulary(saved["vocab"]), saved["labels"],
-                         saved["state"], path, make_target, made_from)
+    vocab = Vocabulary(saved["vocab"])
+    config = saved_config(saved["config"], len(vocab), path, make_target)
+    return build_trained(family, config, vocab, saved["labels"], saved["state"], path,
+                         make_target, made_from)
 
 
-def build_trained(family: Family, config_values: dict, vocab: Vocabulary, labels: list[str],
-                  state: dict, path: Path, make_target: str, made_from: dict) -> TrainedModel:
-    """The family's model from a saved config and state, each checked first (one line naming
-    `make_target` if either does not fit this code)."""
+def saved_config(values: dict, vocab_size: int, path: Path, make_target: str) -> Config:
+    """A saved config, checked as a TOML file is (one line naming `make_target` if it does not
+    fit this code)."""
     try:
-        config = parse_config(config_values, len(vocab))
+        return parse_config(values, vocab_size)
     except ConfigError as err:
         raise ArtifactError(f"{path} holds a config this code cannot use ({err}); "
                             f"run `make {make_target}`") from None
+
+
+def build_trained(family: Family, config: Config, vocab: Vocabulary, labels: list[str],
+                  state: dict, path: Path, make_target: str, made_from: dict) -> TrainedModel:
+    """The family's model from a checked config (saved_config) and a state, checked first (one
+    line naming `make_target` if it does not fit this code)."""
     expect_state(state, on_meta(lambda: family.build_model(config, len(vocab), len(labels))),
                  path, make_target)
     model = family.build_model(config, len(vocab), len(labels))

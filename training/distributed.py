@@ -2,16 +2,23 @@
 
 Every rank draws the same global batches from the same seeded streams and trains on its own
 share of each; its loss is its share's sum over the *global* batch's count, times the number of
-ranks (DDP averages gradients over ranks), so N ranks take exactly the steps one process takes
-on the same global batches, and the random streams every rank holds are the single process's.
+ranks (DDP averages gradients over ranks), so N ranks take the steps one process takes on the
+same global batches, and the random streams every rank holds are the single process's. The
+steps agree up to float rounding only: each rank sums its share's gradients and the all-reduce
+sums the ranks', an order one process never takes; after tests/tiny.toml's epoch on
+movie_reviews, 2 ranks' skip-gram vectors differ from one process's by up to 1.7e-5, and the
+gap grows with the steps. So N ranks' pretraining has folders of its own
+(pipeline/infra/paths.py).
 A batch smaller than the number of ranks leaves some ranks nothing: they take a stand-in row
 at weight 0, so every rank joins every gradient all-reduce and none waits forever.
 """
 
 from __future__ import annotations
 
+import ctypes
 import datetime
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +34,10 @@ from torch.nn.parallel import DistributedDataParallel
 # A collective that has not completed by then raises on every rank still alive, so a dead or
 # stuck rank ends the run instead of hanging it.
 COLLECTIVE_TIMEOUT = datetime.timedelta(minutes=5)
+# Set by pipeline.launch, to its pid, for the processes it starts: they end when it ends, and
+# it tells why one died (so the process itself need not).
+LAUNCHED = "RAE_LAUNCHED_BY_PIPELINE"
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 class PeerLost(RuntimeError):
@@ -89,9 +100,24 @@ class Ranks:
 SINGLE = Ranks()
 
 
+def die_with_launcher() -> None:
+    """Under pipeline.launch on Linux, have the kernel send this process SIGTERM when the
+    launcher ends: a launcher killed by SIGKILL cannot stop its ranks itself, and they would
+    train on, holding cores and memory, with nobody to read their output."""
+    launcher = os.environ.get(LAUNCHED)
+    if launcher is None or not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != int(launcher):  # it ended before the request took effect
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def start(device: torch.device) -> tuple[Ranks, torch.device]:
     """Join torchrun's process group when started by torchrun (it sets WORLD_SIZE, RANK and
     LOCAL_RANK): gloo on the CPU, nccl on CUDA, one GPU per local rank."""
+    die_with_launcher()
     world = int(os.environ.get("WORLD_SIZE", "1"))
     if world == 1:
         return SINGLE, device

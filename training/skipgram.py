@@ -58,7 +58,8 @@ def epoch_batches(sentences: SentenceIds, counts: np.ndarray, window: int, subsa
     """One epoch's batches of (center, context) pairs, made a chunk at a time."""
     for ids, lengths in sentences.chunks(chunk_tokens):
         pairs = torch.from_numpy(training_pairs(ids, lengths, counts, window, subsample, rng))
-        yield from pairs.split(batch_size)
+        if len(pairs):  # a chunk of one-word sentences has none, and an empty batch is no step
+            yield from pairs.split(batch_size)
 
 
 def train_skipgram(sentences: SentenceIds | list[list[int]], vocab_size: int, dim: int,

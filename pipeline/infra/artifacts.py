@@ -35,6 +35,16 @@ class ArtifactError(RuntimeError):
         self.problem = problem
 
 
+class NotACheckpoint(ArtifactError):
+    """A file torch cannot load at all; `reason` is the loader's complaint, for a caller that
+    words it otherwise (a file the user named may be anything of theirs, never ours to delete)."""
+
+    def __init__(self, path: Path, reason: str, make_target: str):
+        super().__init__(f"{path} is damaged or not a checkpoint ({reason})",
+                         f"delete it and run `make {make_target}`")
+        self.reason = reason
+
+
 def save_bytes_with(write, path: Path) -> None:
     """write(stream) into a temporary file, then move it to path. Ctrl-C waits until the file
     is in place: an interrupt inside torch.save's zip writer would surface as its RuntimeError,
@@ -146,8 +156,7 @@ def load_torch(path: str | Path, make_target: str) -> dict:
         loaded = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:  # noqa: BLE001 - arbitrary bytes fail in arbitrary ways in the
         # unpickler (IndexError, struct.error, ...); none of them may escape as a traceback
-        raise ArtifactError(f"{path} is damaged or not a checkpoint ({_first_line(err)})",
-                            f"delete it and run `make {make_target}`") from None
+        raise NotACheckpoint(path, _first_line(err), make_target) from None
     return unseal(loaded, path, make_target)
 
 

@@ -49,12 +49,17 @@ def machine_memory() -> int:
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
-def too_large(config, vocab_size: int | None = None) -> str | None:
-    """Why the config cannot fit this machine's memory, or None when it can."""
+def too_large(config, vocab_size: int | None = None, processes: int = 1) -> str | None:
+    """Why the config cannot fit this machine's memory, or None when it can; with processes,
+    that many of them at once (pretraining ranks, classify's jobs), each holding it all."""
     pieces = largest_tensors(config, vocab_size)
-    total, available = sum(size for size, _ in pieces), machine_memory()
+    each, available = sum(size for size, _ in pieces), machine_memory()
+    total = each * processes
     if total <= available // 2:  # the data, the process and the other stage need the rest
         return None
-    return (f"these settings need about {total / 2**30:.1f} GiB, more than half this machine's "
-            f"{available / 2**30:.1f} GiB; the largest part is {pieces[0][1]} "
-            f"({pieces[0][0] / 2**30:.1f} GiB)")
+    need = f"these settings need about {total / 2**30:.1f} GiB"
+    if processes > 1:
+        need = (f"{processes} processes of these settings need about {total / 2**30:.1f} GiB "
+                f"({each / 2**30:.1f} GiB each)")
+    return (f"{need}, more than half this machine's {available / 2**30:.1f} GiB; the largest "
+            f"part is {pieces[0][1]} ({pieces[0][0] / 2**30:.1f} GiB)")

@@ -12,9 +12,10 @@ import torch
 
 from data.datasets import DATASETS, DataSet, resolve_dataset
 from data.splits import PROTOCOLS
+from pipeline.infra import values
 from pipeline.infra.config import Config, load_config, with_files
 from pipeline.infra.paths import Layout, folder_names
-from pipeline.infra.runtime import DEVICES, resolve_device, set_seed
+from pipeline.infra.runtime import DEVICES, device_name, resolve_device, set_seed
 
 
 def command_line() -> str:
@@ -22,30 +23,27 @@ def command_line() -> str:
     return shlex.join(["python", "-m", "pipeline", *sys.argv[1:]])
 
 
-# A fold trains from seed * 1000 + fold, and numpy takes 32-bit seeds.
-MAX_SEED = (2**32 - 1) // 1000 - 1
+def _option(check):
+    """An argparse type from a check of pipeline/infra/values.py (shared with make's)."""
+    def parse(text: str):
+        try:
+            return check(text)
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+    parse.__name__ = check.__name__  # argparse names the type in its messages
+    return parse
 
 
-def seed_value(text: str) -> int:
-    """--seed: checked once, here, for every stage."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if not 0 <= value <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"must be in 0..{MAX_SEED}, got {value}")
-    return value
+def nproc(text: str) -> int:
+    """--nproc counts the processes of every machine, so this one's cores do not bound it."""
+    return values.whole_number(text, 1)
 
 
-def seconds_value(text: str) -> float:
-    """--checkpoint-every: a number of seconds >= 0 (inf: never); not nan."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
-    if not value >= 0:  # also false for nan
-        raise argparse.ArgumentTypeError(f"must be >= 0 seconds, got {text}")
-    return value
+seed_value = _option(values.seed)
+seconds_value = _option(values.seconds)
+device_value = _option(device_name)
+nproc_value = _option(nproc)
+processes_value = _option(values.processes)
 
 
 def add_common(parser: argparse.ArgumentParser, task: bool = False) -> None:
@@ -53,8 +51,9 @@ def add_common(parser: argparse.ArgumentParser, task: bool = False) -> None:
                         help="TOML file of settings (default: %(default)s)")
     parser.add_argument("--seed", type=seed_value, default=0,
                         help="seeds folds, initialisation and data order (default: 0)")
-    parser.add_argument("--device", choices=DEVICES, default="auto",
-                        help="where to train: auto picks CUDA when present (default: auto)")
+    parser.add_argument("--device", type=device_value, default="auto",
+                        help=f"where to train: {DEVICES}; auto picks CUDA when present "
+                             f"(default: auto)")
     parser.add_argument("--build", default="build", help="folder for artifacts (default: build)")
     parser.add_argument("--reports", default="reports", help="folder for reports")
     parser.add_argument("--vectors", metavar="PATH",
@@ -67,6 +66,10 @@ def add_common(parser: argparse.ArgumentParser, task: bool = False) -> None:
     parser.add_argument("--checkpoint-every", type=seconds_value, default=60.0, metavar="SECONDS",
                         help="save training state this often, so a killed pretrain or classify "
                              "resumes (default: %(default)s; 0: after every step)")
+    parser.add_argument("--nproc", type=nproc_value, default=1, metavar="N",
+                        help="the processes pretraining runs in (torchrun's world size, make's "
+                             "NPROC); more than 1 has folders of its own, named ...-nprocN "
+                             "(default: 1)")
     if task:
         add_dataset(parser)
         parser.add_argument(
@@ -104,5 +107,5 @@ class Run:
         device = resolve_device(args.device)
         set_seed(args.seed)
         layout = Layout(Path(args.build), Path(args.reports),
-                        *folder_names(Path(args.config), config, args.seed))
+                        *folder_names(Path(args.config), config, args.seed, args.nproc))
         return cls(config, layout, args.seed, device, command_line(), args.checkpoint_every)

@@ -1,6 +1,6 @@
 """Where each stage writes, and the make target that writes it. The Makefile asks this module
 for the run folders' and the data set's names (`python3 -m pipeline.infra.paths CONFIG SEED
-DATASET TEXT_COLUMN LABEL_COLUMN VECTORS CORPUS`), so the two agree.
+DATASET TEXT_COLUMN LABEL_COLUMN VECTORS CORPUS NPROC`), so the two agree.
 
     build/data/{mr,subj,cr,mpqa,unlabeled,sst,<user data>}.json   prepare (tokenised text)
     build/pretrain-<P>-seed<S>/pretrain.pt              pretrain (vocabulary, vectors, RAE)
@@ -16,6 +16,11 @@ digest of the config's resolved values and <P> of its pretraining sections only.
 never share a run folder (however their files are named), and configs that differ only
 after pretraining share one pretraining; a report's folder is named as its run's, so runs of
 other seeds or configs never overwrite it.
+
+Pretraining in N > 1 processes (--nproc N, make's NPROC) adds -nproc<N> to the pretraining
+and run folders' names (and to the seeds report's): its vectors agree with one process's only
+to float rounding (the ranks sum their gradients in another order, over thousands of steps),
+so the two never stand in for each other, nor do their classify artifacts and reports.
 """
 
 from __future__ import annotations
@@ -38,16 +43,23 @@ DIGEST_LENGTH = 8
 PRETRAIN_FILE = "pretrain.pt"
 
 
-def folder_names(config_path: Path, config: Config, seed: int) -> tuple[str, str]:
+def folder_names(config_path: Path, config: Config, seed: int, nproc: int = 1
+                 ) -> tuple[str, str]:
     """-> (run folder, pretraining folder) names."""
-    run = f"{config_path.stem}-{config.digest()[:DIGEST_LENGTH]}-seed{seed}"
-    return run, pretrain_name(config, seed)
+    run = f"{config_path.stem}-{config.digest()[:DIGEST_LENGTH]}-seed{seed}{_processes(nproc)}"
+    return run, pretrain_name(config, seed, nproc)
 
 
-def pretrain_name(config: Config, seed: int) -> str:
-    """The pretraining folder's name: runs of one seed whose pretraining settings agree (any
-    config file) share it."""
-    return f"pretrain-{config.digest(*PRETRAIN_SECTIONS)[:DIGEST_LENGTH]}-seed{seed}"
+def pretrain_name(config: Config, seed: int, nproc: int = 1) -> str:
+    """The pretraining folder's name: runs of one seed and process count whose pretraining
+    settings agree (any config file) share it."""
+    digest = config.digest(*PRETRAIN_SECTIONS)[:DIGEST_LENGTH]
+    return f"pretrain-{digest}-seed{seed}{_processes(nproc)}"
+
+
+def _processes(nproc: int) -> str:
+    """One process keeps the names that builds made before the count was part of them."""
+    return "" if nproc == 1 else f"-nproc{nproc}"
 
 
 @dataclass(frozen=True)
@@ -83,8 +95,10 @@ class Layout:
         return self.reports / task / self.run_name
 
     def seeds_report(self, task: str) -> Path:
-        """Where make sweep gathers the reports of this config's seeds (.json, .md)."""
-        return self.reports / task / f"{self.run_name.rsplit('-seed', 1)[0]}-seeds.json"
+        """Where make sweep gathers the reports of this config's seeds (.json, .md), of one
+        process count: <config>-<C>-seeds[-nproc<N>]."""
+        head, _, seed_and_processes = self.run_name.rpartition("-seed")
+        return self.reports / task / f"{head}-seeds{seed_and_processes.lstrip('0123456789')}.json"
 
     @property
     def summary(self) -> Path:
@@ -109,13 +123,14 @@ def classify_target(dataset_args: str, protocol: str, family: str) -> str:
 
 
 def _for_make(config_file: str, seed_text: str, dataset: str = "mr", text_column: str = "text",
-              label_column: str = "label", vectors: str = "", unlabeled: str = "") -> list[str]:
+              label_column: str = "label", vectors: str = "", unlabeled: str = "",
+              nproc_text: str = "1") -> list[str]:
     """The run and pretraining folders, the prepared pretraining text, then the data set's
     name, kind and corpus; where something is wrong, placeholders that the stage itself will
     refuse with a proper message."""
     try:
         config = with_files(load_config(config_file), vectors or None, unlabeled or None)
-        folders = (*folder_names(Path(config_file), config, int(seed_text)),
+        folders = (*folder_names(Path(config_file), config, int(seed_text), int(nproc_text)),
                    unlabeled_name(config))
     except (ConfigError, ValueError, DataUnavailable):
         folders = (f"{Path(config_file).stem}-invalid-seed{seed_text}",
@@ -129,4 +144,4 @@ def _for_make(config_file: str, seed_text: str, dataset: str = "mr", text_column
 
 
 if __name__ == "__main__":  # for the Makefile
-    print(*_for_make(*sys.argv[1:8]))
+    print(*_for_make(*sys.argv[1:9]))

@@ -37,7 +37,8 @@ def tensors(value) -> bool:
 
 def expect(artifact: dict, path: Path | str, make_target: str,
            **fields: type | tuple[type, Callable[[object], bool], str]) -> None:
-    """Each field is a type, or (type, test, what the test asks) for a range or shape."""
+    """Each field is a type, or (type, test, what the test asks) for a range or shape; type
+    object leaves the whole question to the test (a field that may be null)."""
     fix = f"delete it and run `make {make_target}`"
     if not isinstance(artifact, dict):
         raise ArtifactError(f"{path} is a {type(artifact).__name__}, not a table", fix)
@@ -46,7 +47,8 @@ def expect(artifact: dict, path: Path | str, make_target: str,
         value = artifact.get(key, MISSING)
         if value is MISSING:
             raise ArtifactError(f"{path} lacks '{key}'", fix)
-        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        wrong_bool = isinstance(value, bool) and kind not in (bool, object)
+        if not isinstance(value, kind) or wrong_bool:
             raise ArtifactError(f"{path}: '{key}' is a {type(value).__name__}, not a "
                                 f"{kind.__name__}", fix)
         if test is not None and not test(value):

@@ -135,3 +135,24 @@ def test_bad_sst_files_are_one_line_errors(tmp_path, monkeypatch, content, messa
     with pytest.raises(DataUnavailable, match=message) as error:
         load_sst()
     assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize(("folder", "load"), [
+    ("mr/rt-polarity.pos", load_mr),
+    ("subj/quote.tok.gt9.5000", partial(load_line_set, "subj")),
+    ("sst/train.txt", load_sst),
+    ("movie_reviews/movie_reviews.zip", load_movie_reviews),
+])
+def test_a_folder_where_a_data_file_belongs_is_named_as_one(tmp_path, monkeypatch, folder, load):
+    """Not "is missing": the user sees something of that name there."""
+    monkeypatch.setenv("RAE_DATA_DIR", str(tmp_path))
+    (tmp_path / folder).mkdir(parents=True)
+    with pytest.raises(DataUnavailable) as error:
+        load()
+    assert str(error.value) == f"{tmp_path / folder} is a folder, not a file"
+
+
+def test_a_corpus_file_that_turns_out_a_folder_is_named_as_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(sources, "corpus_files", lambda path: [path])  # as if made one since
+    with pytest.raises(DataUnavailable, match=f"^CORPUS file {tmp_path} is a folder, not a file$"):
+        list(sources.corpus_lines(tmp_path, {}))

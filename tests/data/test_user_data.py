@@ -137,3 +137,37 @@ def test_test_labels_must_be_seen_in_train_and_paths_must_exist(tmp_path):
     with pytest.raises(DataUnavailable, match="must hold train and test files"):
         resolve_dataset(str(tmp_path))
 
+
+
+def test_spellings_of_one_number_are_one_class_and_counted(tmp_path):
+    ones = ["1", "1.0", " 1", "+1", "01", "1e0"]
+    rows = [f"{t},{ones[i % len(ones)]}" for i, t in enumerate(GOOD)]
+    rows += [f"{t},{'0' if i % 2 else '0.0'}" for i, t in enumerate(BAD)]
+    data = load_user_data(_csv(tmp_path / "d.csv", rows), "text", "label")
+    assert data.class_names == ("0", "1") and data.labels == [1] * 12 + [0] * 12
+    # the most common spelling of each class is the norm (" 1" is "1" once its spaces go):
+    # 8 of class 1's 12 labels and 6 of class 0's spell it otherwise
+    assert data.dropped == {"labels spelling a class's number another way (read as that "
+                            "class)": 8 + 6}
+
+
+def test_labels_that_only_look_alike_stay_apart(tmp_path):
+    rows = _rows(("1.5", "15")) + [f"{t},1e999" for t in GOOD[:10]]
+    data = load_user_data(_csv(tmp_path / "d.csv", rows), "text", "label")
+    assert data.class_names == ("1.5", "15", "1e999") and data.dropped == {}
+
+
+def test_the_text_column_cannot_be_the_label_column(tmp_path):
+    with pytest.raises(DataUnavailable, match=r"TEXT_COLUMN and LABEL_COLUMN both name 'label'"):
+        load_user_data(_csv(tmp_path / "d.csv", _rows()), "label", "label")
+
+
+def test_a_data_file_that_is_a_folder_is_named_as_one(tmp_path):
+    _csv(tmp_path / "test.csv", _rows())
+    (tmp_path / "train.csv").mkdir()
+    with pytest.raises(DataUnavailable, match=r"^\S+/train.csv is a folder, not a file$"):
+        load_user_data(tmp_path, "text", "label")
+    (tmp_path / "reviews.csv").mkdir()
+    with pytest.raises(DataUnavailable, match=r"reviews.csv is a folder, not a file; a data set "
+                                              r"folder must hold train and test files"):
+        load_user_data(tmp_path / "reviews.csv", "text", "label")

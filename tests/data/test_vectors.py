@@ -76,3 +76,8 @@ def test_words_the_file_lacks_start_small_and_the_rest_are_the_files(tmp_path):
     vectors = given_vectors(path, vocab, seed=0)
     assert vectors.shape == (4, 3) and vectors[2].tolist() == [1, 2, 3]
     assert vectors[3].abs().max() <= 0.05 and torch.equal(vectors, given_vectors(path, vocab, 0))
+
+
+def test_vectors_that_are_a_folder_are_named_as_one(tmp_path):
+    with pytest.raises(DataUnavailable, match=f"^VECTORS={tmp_path} is a folder, not a file$"):
+        with_files(Config(), str(tmp_path))

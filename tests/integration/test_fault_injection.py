@@ -2,6 +2,7 @@
 uninterrupted runs; two runs started together on one build folder; and pretraining as two
 torchrun ranks (gloo, localhost): what they write, a killed run, a dead rank."""
 
+import contextlib
 import os
 import shutil
 import signal
@@ -22,6 +23,7 @@ pytestmark = pytest.mark.integration
 
 
 TWO_RANKS = ("pipeline.launch", "--standalone", "--nproc-per-node=2", "-m", "pipeline")
+NPROC_2 = ("--nproc", "2")  # the stage's side of two ranks: it names their folders
 
 
 def _stage(name: str, workdir: Path, data: Path, *extra: str, launcher=("pipeline",),
@@ -114,6 +116,8 @@ def _fresh_copy(prepared: Path, tmp_path: Path, *folders: str) -> Path:
 
 
 RUN, PRETRAIN = folder_names(Path("tests/tiny.toml"), load_config(ROOT / "tests/tiny.toml"), 0)
+_, PRETRAIN_2 = folder_names(Path("tests/tiny.toml"), load_config(ROOT / "tests/tiny.toml"), 0,
+                             nproc=2)
 
 
 def test_killed_pretraining_resumes_to_the_same_result(prepared, data_slice, tmp_path):
@@ -206,8 +210,8 @@ def two_ranks(prepared, data_slice, tmp_path_factory):
         _fresh_copy(prepared, workdir, "data")
     rendezvous = {"MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(_free_port()),
                   "WORLD_SIZE": "2", "OMP_NUM_THREADS": "1"}
-    ranks = [_stage("pretrain", workdir, data_slice, env={**rendezvous, "RANK": str(rank),
-                                                          "LOCAL_RANK": str(rank)})
+    ranks = [_stage("pretrain", workdir, data_slice, *NPROC_2,
+                    env={**rendezvous, "RANK": str(rank), "LOCAL_RANK": str(rank)})
              for rank, workdir in enumerate(workdirs)]
     for rank in ranks:
         _finish(rank, timeout=240)
@@ -217,26 +221,27 @@ def two_ranks(prepared, data_slice, tmp_path_factory):
 def test_only_rank_0_writes_and_two_ranks_match_one_process(prepared, two_ranks):
     rank0, rank1 = two_ranks
     assert sorted(p.name for p in (rank1 / "build").iterdir()) == ["data"]
-    assert sorted(p.name for p in (rank0 / "build" / PRETRAIN).iterdir()) == \
+    assert sorted(p.name for p in (rank0 / "build" / PRETRAIN_2).iterdir()) == \
         [".lock", "pretrain.pt", "vectors.txt"]
     # a full epoch of Adam steps carries float rounding further than the unit test's few steps
+    # (which is why two ranks' pretraining has a folder of its own)
     _same_pretraining(prepared / "build" / PRETRAIN / "pretrain.pt",
-                      rank0 / "build" / PRETRAIN / "pretrain.pt", atol=1e-4)
+                      rank0 / "build" / PRETRAIN_2 / "pretrain.pt", atol=1e-4)
 
 
 def test_killed_two_rank_pretraining_resumes_to_the_same_numbers(two_ranks, prepared,
                                                                  data_slice, tmp_path):
     workdir = _fresh_copy(prepared, tmp_path, "data")
-    checkpoint = workdir / "build" / PRETRAIN / "pretrain.checkpoint.pt"
+    checkpoint = workdir / "build" / PRETRAIN_2 / "pretrain.checkpoint.pt"
     for entry in ("skip-gram", "linear RAE"):
-        process = _stage("pretrain", workdir, data_slice, "--checkpoint-every", "0",
+        process = _stage("pretrain", workdir, data_slice, "--checkpoint-every", "0", *NPROC_2,
                          launcher=TWO_RANKS)
         _kill_once_saved(process, checkpoint, entry)
     stdout = _finish(_stage("pretrain", workdir, data_slice, "--checkpoint-every", "0",
-                            launcher=TWO_RANKS), timeout=240)
+                            *NPROC_2, launcher=TWO_RANKS), timeout=240)
     assert f"resuming from {checkpoint}" in stdout
-    _same_pretraining(two_ranks[0] / "build" / PRETRAIN / "pretrain.pt",
-                      workdir / "build" / PRETRAIN / "pretrain.pt", atol=0)
+    _same_pretraining(two_ranks[0] / "build" / PRETRAIN_2 / "pretrain.pt",
+                      workdir / "build" / PRETRAIN_2 / "pretrain.pt", atol=0)
 
 
 def _rank_process(launcher: subprocess.Popen, rank: int) -> int:
@@ -249,8 +254,8 @@ def _rank_process(launcher: subprocess.Popen, rank: int) -> int:
 
 def test_a_dead_rank_ends_the_run_in_one_line(prepared, data_slice, tmp_path):
     workdir = _fresh_copy(prepared, tmp_path, "data")
-    checkpoint = workdir / "build" / PRETRAIN / "pretrain.checkpoint.pt"
-    process = _stage("pretrain", workdir, data_slice, "--checkpoint-every", "0",
+    checkpoint = workdir / "build" / PRETRAIN_2 / "pretrain.checkpoint.pt"
+    process = _stage("pretrain", workdir, data_slice, "--checkpoint-every", "0", *NPROC_2,
                      launcher=TWO_RANKS)
     _wait_until_saved(process, checkpoint, "skip-gram")
     os.kill(_rank_process(process, 1), signal.SIGKILL)
@@ -261,3 +266,48 @@ def test_a_dead_rank_ends_the_run_in_one_line(prepared, data_slice, tmp_path):
     assert process.returncode == 2
     [line] = stderr.strip().splitlines()
     assert line.startswith("error: training process 1 (pid ") and "killed by SIGKILL" in line
+
+
+def _survivors(pids: list[int], seconds: float) -> list[int]:
+    """Those still running (not zombies: whoever inherits an orphan may be slow to reap it)
+    after up to `seconds`."""
+    def alive(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+    deadline = time.monotonic() + seconds
+    while any(map(alive, pids)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return [pid for pid in pids if alive(pid)]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=lambda sig: sig.name)
+def test_the_ranks_end_with_their_launcher(prepared, data_slice, tmp_path, sig):
+    """SIGTERM: torchrun stops them and the launcher says so in one line, status 143.
+    SIGKILL: nobody can stop them but the kernel (training/distributed.py die_with_launcher)."""
+    workdir = _fresh_copy(prepared, tmp_path, "data")
+    checkpoint = workdir / "build" / PRETRAIN_2 / "pretrain.checkpoint.pt"
+    process = _stage("pretrain", workdir, data_slice, "--checkpoint-every", "0", *NPROC_2,
+                     launcher=TWO_RANKS)
+    ranks = []
+    try:
+        _wait_until_saved(process, checkpoint, "skip-gram")  # both ranks are training
+        ranks = [_rank_process(process, rank) for rank in range(2)]
+        process.send_signal(sig)
+        process.wait(timeout=60)  # not its output: a rank that lives on holds the pipes open
+        survivors = _survivors(ranks, seconds=5)
+    finally:  # never leave a rank training, whatever failed
+        _kill_all(process)
+        for pid in ranks:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    _, stderr = process.communicate(timeout=60)
+    assert survivors == []
+    assert not (workdir / "build" / PRETRAIN_2 / "pretrain.pt").exists()  # stopped, not done
+    if sig == signal.SIGTERM:
+        assert process.returncode == 143
+        [line] = stderr.strip().splitlines()
+        assert line.startswith("stopped by SIGTERM, and so were the training processes; ")
+    else:
+        assert process.returncode == -signal.SIGKILL

@@ -208,7 +208,8 @@ def predict_into_a_closed_pipe(box):
     return subprocess.CompletedProcess(command, process.returncode, b"", stderr)
 
 
-@case(r"error: /etc/passwd is damaged or not a checkpoint \(.*\); delete it")
+@case(r"^error: /etc/passwd is not a model file or folder this project writes \(.*\); pass a "
+      r"model folder from `make export` or a model-\*\.pt from `make classify`$")
 def predict_model_is_not_a_model(box):
     return box.stage("predict", "--model", "/etc/passwd", "fine")
 
@@ -281,7 +282,7 @@ def predict_model_in_an_older_format(box):
     return box.stage("predict", "--model", str(box.root / "model.pt"), "fine")
 
 
-@case(r"evil.pt is damaged or not a checkpoint \(.*\)")
+@case(r"evil.pt is not a model file or folder this project writes \(.*\)")
 def predict_model_holding_pickled_code(box):
     torch.save({"payload": os.system, "w": torch.ones(1)}, box.root / "evil.pt")
     return box.stage("predict", "--model", str(box.root / "evil.pt"), "fine")
@@ -505,6 +506,7 @@ def file_size_limit_while_writing_the_report(box):
     box.copy_chain()
     report = box.root / "reports" / "mr-split" / RUN / "accuracy.json"
     before = report.read_bytes()
+    (report.parent / ".source").unlink()  # so eval remakes it, rather than keeping it
     result = box.stage("eval", limit_file_size=8_000)
     assert report.read_bytes() == before
     assert not list(box.root.rglob("*.partial"))
@@ -516,10 +518,29 @@ def report_made_from_another_run_is_remade(box):
     box.copy_chain()
     source = box.root / "reports" / "mr-split" / RUN / ".source"
     assert source.read_text() == f"{RUN} linear\n"
-    source.write_text(f"{RUN} all\n")  # as a concurrent MODEL=all eval would leave
+    source.write_text(f"{RUN.replace('seed0', 'seed1')} linear\n")  # as SEED=1's would leave
     result = box.make("eval")
     assert "pipeline eval" in result.stdout.decode() and source.read_text() == f"{RUN} linear\n"
     return result
+
+
+@case(None)
+def report_a_concurrent_run_made_with_more_families_is_kept(box):
+    """`make eval MODEL=linear` and `make eval MODEL="linear greedy"` at once: whichever eval
+    comes last, the report ends with the greedy rows, and neither make calls a report done
+    that the other then takes them out of."""
+    box.copy_chain()
+    both = box.make("eval", "MODEL=linear greedy")
+    assert both.returncode == 0, both.stderr
+    report = box.root / "reports" / "mr-split" / RUN / "accuracy.json"
+    made = report.read_bytes()
+    # the MODEL=linear eval that was waiting for the lock when the other one finished
+    waited = box.stage("eval", "--model", "linear")
+    assert "already holds this run's linear rows" in waited.stdout.decode(), waited.stderr
+    again = box.make("eval", "MODEL=linear")
+    assert "pipeline eval" not in again.stdout.decode() and report.read_bytes() == made
+    assert any(r["model"] == "greedy-rae" for r in json.loads(made)["results"])
+    return waited
 
 
 @case(None)
@@ -538,12 +559,14 @@ GOOD_ROWS = b"text,label\n" + b"".join(b"a fine film %d,pos\na dull film %d,neg\
                                         for i in range(12))
 
 
-def _user_data(box: Box, content: bytes, name: str = "reviews.csv") -> subprocess.CompletedProcess:
-    """make eval on the file, with pretraining built; a refused file leaves nothing behind."""
+def _user_data(box: Box, content: bytes, name: str = "reviews.csv", column: str = ""
+               ) -> subprocess.CompletedProcess:
+    """make eval on the file (with `column` set, if given), with pretraining built; a refused
+    file leaves nothing behind."""
     box.copy_chain()
     path = box.root / name
     path.write_bytes(content)
-    result = box.make("eval", f"DATASET={path}")
+    result = box.make("eval", f"DATASET={path}", *[column] if column else [])
     if result.returncode:
         assert not list(box.build.glob("data/*reviews*")), "a prepared corpus was left"
         assert not list((box.root / "reports").glob("*reviews*")), "a report was left"
@@ -612,6 +635,226 @@ def user_data_path_with_spaces_quotes_and_dollars(box):
     (report,) = (box.root / "reports").glob(f"*-file-csv-*-split/{RUN}/accuracy.json")
     assert json.loads(report.read_text())["data"]["sentences"] == 24
     return result
+
+
+@case(r"^error: .*reviews.csv line 2 has no column \"label'; touch .*'\" \(columns: 'text', "
+      r"'label'\); set LABEL_COLUMN$")
+def label_column_holding_a_quoted_command(box):
+    result = _user_data(box, GOOD_ROWS, column=f"LABEL_COLUMN=label'; touch {box.root}/F; echo '")
+    assert not (box.root / "F").exists()
+    return result
+
+
+@case(r"^error: .*reviews.csv line 2 has no column \"text'; touch .*'\" \(columns: 'text', "
+      r"'label'\); set TEXT_COLUMN$")
+def text_column_holding_a_quoted_command(box):
+    result = _user_data(box, GOOD_ROWS, column=f"TEXT_COLUMN=text'; touch {box.root}/F; echo '")
+    assert not (box.root / "F").exists()
+    return result
+
+
+@case(None)
+def text_column_with_an_apostrophe(box):
+    result = _user_data(box, GOOD_ROWS.replace(b"text,", b"reviewer's text,", 1),
+                        column="TEXT_COLUMN=reviewer's text")
+    assert list((box.root / "reports").glob(f"*-reviews-csv-*-split/{RUN}/accuracy.json"))
+    return result
+
+
+@case(r"^error: TEXT_COLUMN and LABEL_COLUMN both name 'label'; the text and its label must")
+def text_column_equal_to_label_column(box):
+    return _user_data(box, GOOD_ROWS, column="TEXT_COLUMN=label")
+
+
+@case(None)
+def user_labels_spelling_one_number_three_ways(box):
+    rows = GOOD_ROWS.replace(b",pos", b",1").replace(b"film 1,1", b"film 1,1.0").replace(
+        b"film 2,1", b"film 2, 1").replace(b",neg", b",0")
+    result = _user_data(box, rows)
+    assert b"1 labels spelling a class's number another way (read as that class)" in \
+        result.stderr, result.stderr
+    (prepared,) = box.build.glob("data/*reviews-csv-*.json")
+    assert json.loads(prepared.read_text())["class_names"] == ["0", "1"]
+    return result
+
+
+@case(r"^Makefile:\d+: \*\*\* SEED must be a whole number in 0..4294966, got '0; touch F'")
+def seed_holding_a_command(box):
+    return box.make("eval", "SEED=0; touch F")
+
+
+@case(r"^Makefile:\d+: \*\*\* JOBS must be >= 1, got 0\.  Stop\.$")
+def sweep_with_no_jobs(box):
+    return box.make("sweep", "JOBS=0")
+
+
+@case(None)
+def sweep_naming_a_seed_twice(box):
+    box.copy_chain()
+    result = box.make("sweep", "SEEDS=0 0")
+    assert "# mr-split: 1 seeds" in result.stdout.decode(), result.stdout.decode()[-500:]
+    return result
+
+
+@case(r"^Makefile:\d+: \*\*\* NPROC must be >= 1, got 0\.  Stop\.$")
+def nproc_zero(box):
+    return box.make("pretrain", "NPROC=0")
+
+
+@case(r"^Makefile:\d+: \*\*\* NPROC must be >= 1, got -1\.  Stop\.$")
+def nproc_negative(box):
+    return box.make("pretrain", "NPROC=-1")
+
+
+@case(r"^Makefile:\d+: \*\*\* NPROC must be a whole number >= 1, got 'abc'\.  Stop\.$")
+def nproc_not_a_number(box):
+    return box.make("pretrain", "NPROC=abc")
+
+
+@case(r"^Makefile:\d+: \*\*\* NPROC must be at most the \d+ cores this machine gives us, "
+      r"got 64\.  Stop\.$")
+def nproc_64_on_a_small_machine(box):
+    return box.make("pretrain", "NPROC=64")
+
+
+@case(r"^error: --nproc-per-node \(NPROC\) must be at most the \d+ cores this machine gives "
+      r"us, got 64$")
+def launcher_asked_for_64_processes(box):
+    box.copy_chain("data")
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.launch", "--standalone", "--nproc-per-node=64", "-m",
+         "pipeline", "pretrain", "--config", "tests/tiny.toml", "--build", str(box.build),
+         "--device", "cpu", "--nproc", "64"], cwd=ROOT, capture_output=True, timeout=120)
+
+
+# --- 9. model folders and the Python API ---------------------------------------------------
+
+def _export(box: Box, *, before: Callable[[Path], None] = lambda folder: None
+            ) -> tuple[subprocess.CompletedProcess, Path]:
+    """`export` of the built chain's linear model into the box; `before` may first put
+    something where the folder goes."""
+    box.copy_chain()
+    folder = box.root / "exports" / "mr-split-linear"
+    before(folder)
+    return box.stage("export", "--exports", str(box.root / "exports")), folder
+
+
+def _edited_folder(box: Box, edit: Callable[[Path], None]) -> subprocess.CompletedProcess:
+    exported, folder = _export(box)
+    assert exported.returncode == 0, exported.stderr
+    edit(folder)
+    return box.stage("predict", "--model", str(folder), "a wonderful film")
+
+
+def _notes_beside(folder: Path) -> None:
+    folder.mkdir(parents=True)
+    (folder / "notes.txt").write_text("mine")
+
+
+@case(r"^error: .*/mr-split-linear holds files that are not a model folder's \(notes\.txt\); "
+      r"save the model elsewhere or move them away$")
+def export_into_a_folder_holding_other_files(box):
+    result, folder = _export(box, before=_notes_beside)
+    assert (folder / "notes.txt").read_text() == "mine" and len(list(folder.iterdir())) == 1
+    return result
+
+
+@case(r"^error: .*/mr-split-linear is a file, not a folder; save the model elsewhere")
+def export_onto_a_file(box):
+    def a_file(folder):
+        folder.parent.mkdir(parents=True)
+        folder.write_text("mine")
+    result, folder = _export(box, before=a_file)
+    assert folder.read_text() == "mine"
+    return result
+
+
+@case(r"^error: .*/mr-split-linear/config\.json does not match the folder's checksum; export "
+      r"the model again$")
+def model_folder_with_its_labels_swapped(box):
+    def swap(folder):
+        config = json.loads((folder / "config.json").read_text())
+        config["labels"].reverse()
+        (folder / "config.json").write_text(json.dumps(config))
+    return _edited_folder(box, swap)
+
+
+@case(r"^error: .*/mr-split-linear/vocab\.txt does not match the folder's checksum")
+def model_folder_with_two_vocabulary_lines_swapped(box):
+    def swap(folder):
+        words = (folder / "vocab.txt").read_text().split("\n")
+        words[5], words[6] = words[6], words[5]
+        (folder / "vocab.txt").write_text("\n".join(words))
+    return _edited_folder(box, swap)
+
+
+@case(r"^error: .*/config\.json: 'max_length' is 1000000000000, but its config's "
+      r"data\.max_length is \d+; export the model again$")
+def model_folder_resealed_with_a_huge_max_length(box):
+    from pipeline.model_folder import READ_BACK, SEAL, checksums
+
+    def enlarge(folder):
+        config = json.loads((folder / "config.json").read_text())
+        config["max_length"] = 10**12
+        (folder / "config.json").write_text(json.dumps(config))
+        (folder / SEAL).write_text(checksums({n: (folder / n).read_bytes() for n in READ_BACK}))
+    return _edited_folder(box, enlarge)
+
+
+@case(r"^error: .*/mr/rt-polarity\.pos is a folder, not a file$")
+def data_file_that_is_a_folder(box):
+    data = box.copy_data()
+    (data / "mr" / "rt-polarity.pos").unlink()
+    (data / "mr" / "rt-polarity.pos").mkdir()
+    return box.stage("prepare", data=data)
+
+
+def _api(box: Box, code: str) -> subprocess.CompletedProcess:
+    """A user's script: what the API raises, said as the script's one line."""
+    script = ("import sys\nfrom pipeline import RAEClassifier\ntry:\n"
+              + "".join(f"    {line}\n" for line in code.splitlines())
+              + "except (ValueError, TypeError) as err:\n"  # subclasses say which of the two
+              + "    kind = 'TypeError' if isinstance(err, TypeError) else 'ValueError'\n"
+              + "    sys.exit(f'error: {kind}: {err}')\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=box.root, capture_output=True,
+                            timeout=300)
+    # sys.exit(text) ends with status 1; a refused argument is the case's expected end
+    return subprocess.CompletedProcess(result.args, 2 if result.returncode == 1 else
+                                       result.returncode, result.stdout, result.stderr)
+
+
+@case(r"^error: ValueError: folder mine holds files that are not a model folder's \(notes"
+      r"\.txt\)")
+def api_save_into_a_folder_holding_other_files(box):
+    exported, folder = _export(box)
+    assert exported.returncode == 0, exported.stderr
+    _notes_beside(box.root / "mine")
+    result = _api(box, f"RAEClassifier.load({str(folder)!r}).save('mine')")
+    assert (box.root / "mine" / "notes.txt").read_text() == "mine"
+    return result
+
+
+@case(r"^error: TypeError: every sentence in X must be a str, got NoneType at X\[1\]")
+def api_fit_with_none_among_the_sentences(box):
+    return _api(box, "RAEClassifier().fit(['a fine film', None], ['pos', 'neg'])")
+
+
+@case(r"^error: TypeError: every sentence in X must be a str, got NoneType at X\[0\]")
+def api_predict_none(box):
+    exported, folder = _export(box)
+    assert exported.returncode == 0, exported.stderr
+    return _api(box, f"RAEClassifier.load({str(folder)!r}).predict([None])")
+
+
+@case(r"^error: ValueError: dev_size must be a fraction strictly between 0 and 1 or a count of "
+      r"sentences, got 1\.5$")
+def api_dev_size_above_one(box):
+    return _api(box, "RAEClassifier(dev_size=1.5).fit(['good', 'bad'] * 20, [1, 0] * 20)")
+
+
+@case(r"^error: ValueError: device must be auto, cpu, cuda or cuda:N, got 'tpu'$")
+def api_device_tpu(box):
+    return _api(box, "RAEClassifier(device='tpu').fit(['good', 'bad'] * 20, [1, 0] * 20)")
 
 
 @case(r"^interrupted; run the same command to resume$", code=130)

@@ -2,6 +2,7 @@
 the pipeline predicts, and scikit-learn's own tools (clone, cross_val_score, GridSearchCV)
 accept it. The tiny config keeps it to seconds; word vectors are trained on the sentences."""
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +33,12 @@ def _sentences(n: int = 120, seed: int = 0) -> tuple[list[str], list[str]]:
 
 
 def _estimator(**params) -> RAEClassifier:
-    return RAEClassifier(config=TINY, pretrained=None, **params)
+    return RAEClassifier(**{"config": TINY, "pretrained": None, **params})
+
+
+@pytest.fixture(scope="module")
+def fitted() -> RAEClassifier:
+    return _estimator().fit(*_sentences(40))
 
 
 @pytest.mark.parametrize("family", ["linear", "greedy"])
@@ -95,6 +101,7 @@ def test_a_greedy_model_shows_its_tree_and_saves_to_a_folder(tmp_path):
 @pytest.mark.parametrize(("X", "y", "error", "message"), [
     ("one string", ["pos"], TypeError, "not one string"),
     (["fine", 3], ["pos", "neg"], TypeError, "must be a str, got int"),
+    (["fine", None], ["pos", "neg"], TypeError, r"in X must be a str, got NoneType at X\[1\]"),
     (["a", "b"], ["pos"], ValueError, "2 sentences but 1 labels"),
     (["a", "b"], ["pos", "pos"], ValueError, "at least two classes"),
 ])
@@ -111,3 +118,60 @@ def test_an_unknown_family_is_refused():
 def test_predicting_before_fitting_says_so():
     with pytest.raises(NotFittedError):
         RAEClassifier().predict(["a sentence"])
+
+
+@pytest.mark.parametrize(("params", "error", "message"), [
+    ({"dev_size": 1.5}, ValueError, "dev_size must be a fraction strictly between 0 and 1 or a "
+                                    "count of sentences, got 1.5"),
+    ({"dev_size": True}, ValueError, "dev_size must be a fraction"),
+    ({"dev_size": 0}, ValueError, "dev_size 0 holds out 0 of 40 sentences; dev and the training "
+                                  "part each need at least 2 (one per class)"),
+    ({"dev_size": 39}, ValueError, "dev_size 39 holds out 39 of 40 sentences"),
+    ({"dev_size": 0.01}, ValueError, "dev_size 0.01 holds out 1 of 40 sentences"),
+    ({"device": "tpu"}, ValueError, "device must be auto, cpu, cuda or cuda:N, got 'tpu'"),
+    ({"device": None}, ValueError, "device must be auto, cpu, cuda or cuda:N, got None"),
+    ({"seed": -1}, ValueError, "seed must be in 0..4294966, got -1"),
+    ({"seed": 2**40}, ValueError, "seed must be in 0..4294966, got 1099511627776"),
+    ({"seed": 1.5}, TypeError, "seed must be an int, got float: 1.5"),
+    ({"seed": "3"}, TypeError, "seed must be an int, got str"),
+    ({"pretrained": "no/such/pretrain.pt"}, ValueError,
+     'pretrained must be "auto", None or the path of a pretrain.pt; no/such/pretrain.pt is not '
+     'a file'),
+    ({"pretrained": 3}, TypeError, 'pretrained must be "auto", None or the path of a pretrain.pt'),
+    ({"pretrained": __file__}, ValueError, f"pretrained: {__file__} is damaged or not a "
+                                           f"checkpoint ("),
+])
+def test_a_bad_parameter_is_refused_by_fit_in_its_name(params, error, message):
+    """Before any training, as scikit-learn's own estimators do, and never as the message of
+    the library that would have failed on it (sklearn's test_size, torch's device string)."""
+    with pytest.raises(error, match=re.escape(message)):
+        _estimator(**params).fit(*_sentences(40))
+
+
+def test_sentences_to_predict_must_be_strings(fitted):
+    for method in (fitted.predict, fitted.predict_proba):
+        with pytest.raises(TypeError, match=re.escape("got NoneType at X[0]: None")):
+            method([None])
+    with pytest.raises(TypeError, match="text must be a str, got NoneType"):
+        fitted.tree(None)
+
+
+def test_saving_never_deletes_what_it_did_not_write(fitted, tmp_path):
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "notes.txt").write_text("mine\n")
+    with pytest.raises(ValueError, match=re.escape(
+            f"folder {tmp_path / 'folder'} holds files that are not a model folder's "
+            f"(notes.txt); save the model elsewhere or move them away")):
+        fitted.save(tmp_path / "folder")
+    (tmp_path / "file").write_text("mine\n")
+    with pytest.raises(ValueError, match=re.escape(f"folder {tmp_path / 'file'} is a file, not a "
+                                                   f"folder")):
+        fitted.save(tmp_path / "file")
+    assert (tmp_path / "folder" / "notes.txt").read_text() == "mine\n"
+    assert (tmp_path / "file").read_text() == "mine\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "folder"]
+
+
+def test_loading_names_a_wrong_device_before_reading_the_folder(tmp_path):
+    with pytest.raises(ValueError, match="device must be auto, cpu, cuda or cuda:N, got 'tpu'"):
+        RAEClassifier.load(tmp_path / "nothing", device="tpu")

@@ -104,3 +104,24 @@ def test_fields_in_range_that_together_do_not_fit_memory_are_refused(monkeypatch
 def test_a_config_that_is_a_folder_is_one_line(tmp_path):
     with pytest.raises(ConfigError, match="is a folder, not a TOML file"):
         load_config(tmp_path)
+
+
+def test_a_device_is_checked_by_one_rule_for_the_command_line_and_the_api(monkeypatch, capsys):
+    import torch
+
+    from pipeline.__main__ import main
+    from pipeline.infra.runtime import device_name, resolve_device
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    names = ["auto", "cpu", "cuda", "cuda:1"]
+    assert [device_name(name) for name in names] == names
+    with pytest.raises(ConfigError, match=r"^device must be auto, cpu, cuda or cuda:N, got 'tpu'$"):
+        resolve_device("tpu")  # RAEClassifier(device=...) meets it here, as a ValueError
+    with pytest.raises(ConfigError, match="^device cuda:1 was asked for, but torch sees no CUDA"):
+        resolve_device("cuda:1")
+    with pytest.raises(SystemExit) as exited:
+        main(["prepare", "--device", "tpu"])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err == ("error: argument --device: must be auto, cpu, cuda or "
+                                       "cuda:N, got 'tpu' (see python -m pipeline prepare "
+                                       "--help)\n")

@@ -41,3 +41,17 @@ def test_seeds_land_in_folders_of_their_own_and_one_table_gathers_them(tmp_path,
     assert main([*args, "2"]) == 2
     assert "run `make eval DATASET=mr PROTOCOL=cv10 MODEL=linear SEED=2` first" in \
         capsys.readouterr().err
+
+
+def test_seeds_of_several_processes_are_read_and_gathered_apart(tmp_path):
+    """--nproc finds the runs of pretraining in that many processes, never one process's."""
+    args = ["seeds", "--config", CONFIG, "--reports", str(tmp_path), "--protocol", "cv10",
+            "--seeds", "0", "1", "--nproc", "2"]
+    for seed in (0, 1):
+        name = folder_names(Path(CONFIG), load_config(CONFIG), seed, nproc=2)[0]
+        folder = tmp_path / "mr-cv10" / name
+        folder.mkdir(parents=True)
+        (folder / "accuracy.json").write_text(json.dumps(_report(seed, {"a": [0.7, 0.8]})))
+    assert main(args) == 0
+    assert [p.name for p in (tmp_path / "mr-cv10").glob("*-seeds*.json")] == \
+        [f"{name.rsplit('-seed', 1)[0]}-seeds-nproc2.json"]

@@ -1,6 +1,9 @@
 """TrainedModel answers: the batched tree answers equal one sentence at a time (the reference),
 and every tree node carries its own prediction."""
 
+import re
+
+import pytest
 import torch
 
 from data.vocab import PAD, UNK, Vocabulary
@@ -8,8 +11,9 @@ from models.binary_tree_rae import TreeRAEConfig
 from models.classifier import GreedyRAEClassifier
 from models.greedy_rae import GreedyRAE
 from pipeline.families import FAMILIES
+from pipeline.infra.artifacts import ArtifactError
 from pipeline.infra.config import parse_config
-from pipeline.trained import NodeLabel, TrainedModel
+from pipeline.trained import NodeLabel, TrainedModel, load_model
 
 WORDS = ["good", "bad", "film", "plot", "not", "at", "all", "."]
 TEXTS = ["not bad at all", "good", "", "a good film . bad plot , not good at all",
@@ -58,3 +62,16 @@ def test_every_node_carries_its_own_class_and_probability():
 def test_a_tree_is_built_from_the_last_max_length_words():
     (answer,) = _greedy(max_length=3).answers(["good film not bad at all"], trees=True)
     assert answer["tree"].leaves() == ["bad", "at", "all"]
+
+
+def test_a_model_file_that_is_no_checkpoint_is_ours_to_rebuild_only_when_we_located_it(tmp_path):
+    path = tmp_path / "passwd"
+    path.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    with pytest.raises(ArtifactError, match=r"passwd is damaged or not a checkpoint \(.*\); "
+                                            r"delete it and run `make classify`$"):
+        load_model(path, FAMILIES["linear"], "classify")
+    with pytest.raises(ArtifactError) as named:
+        load_model(path, FAMILIES["linear"], "classify", named=True)
+    assert re.fullmatch(rf"{path} is not a model file or folder this project writes \(.+\); "
+                        r"pass a model folder from `make export` or a model-\*\.pt from "
+                        r"`make classify`", str(named.value))

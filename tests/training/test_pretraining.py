@@ -8,6 +8,7 @@ from data.batching import pad
 from evaluation.unroll import recovery_by_position
 from models.word_rae import WordRAE
 from training.rae_pretrain import mean_token_error, pretrain_rae
+from training.skipgram import train_skipgram
 
 CPU = torch.device("cpu")
 
@@ -43,3 +44,12 @@ def test_shrinking_word_vectors_does_not_lower_the_error():
     assert torch.allclose(mean_token_error(model, ids, lengths), error, rtol=1e-4)
     norms = model.inputs(ids)[ids != 0].norm(dim=-1)
     assert torch.allclose(norms, torch.ones_like(norms), atol=1e-5)
+
+
+def test_skipgram_on_one_word_sentences_takes_no_step():
+    """No sentence has a context word, so no batch holds a pair: none may be an empty step
+    (the noise draw of zero samples raised)."""
+    vectors, losses = train_skipgram([[2], [3], [4]], vocab_size=5, dim=4, window=2,
+                                     negatives=2, subsample=1e-3, epochs=2, batch_size=8,
+                                     lr=0.01, seed=0, device=CPU)
+    assert vectors.shape == (5, 4) and losses == [0.0, 0.0]
