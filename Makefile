@@ -31,6 +31,8 @@ FAMILY.linear        := mr subj cr mpqa sst2 sst5 user
 FAMILY.greedy        := mr subj cr mpqa sst2 sst5 user
 FAMILY.greedy-random := mr
 FAMILY.tree          := sst2 sst5
+FAMILY.rntn          := sst2 sst5
+FAMILY.treelstm      := sst2 sst5
 
 FAMILY_NAMES := $(sort $(patsubst FAMILY.%,%,$(filter FAMILY.%,$(.VARIABLES))))
 

@@ -6,12 +6,15 @@ internal nodes in post-order, so a node's children always come before it and the
 
 A batch of trees is one table of nodes: all leaves first, then the internal nodes level by level
 (a node's level is one more than its higher child's), so every level can be composed at once from
-rows already in the table (flat index arrays, as in DGL's Tree-LSTM example).
+rows already in the table (flat index arrays, as in DGL's Tree-LSTM example). A tree's levels are
+worked out once (LabelledTree.shape) and a batch's table by array operations over all its nodes
+(TreeBatch.build), since every epoch batches the trees again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Generic, TypeVar
 
 import numpy as np
@@ -26,6 +29,25 @@ class LabelledTree(Generic[Leaf]):
     children: list[tuple[int, int]]  # per internal node, post-order: (left, right) node numbers
     node_labels: list[int]  # class of every node (leaves, then internal), -1: unlabelled
 
+    @cached_property
+    def shape(self) -> TreeShape:
+        """Its internal nodes' levels and every node's word count, worked out once: a tree
+        is batched again every epoch."""
+        n, m = len(self.leaves), len(self.children)
+        level, words = np.zeros(n + m, dtype=np.int64), np.ones(n + m, dtype=np.int64)
+        for j, (left, right) in enumerate(self.children):
+            level[n + j] = max(level[left], level[right]) + 1
+            words[n + j] = words[left] + words[right]
+        return TreeShape(np.asarray(self.children, dtype=np.int64).reshape(m, 2), level[n:],
+                         words)
+
+
+@dataclass(frozen=True)
+class TreeShape:
+    children: np.ndarray  # (m, 2) node numbers of each internal node's children
+    levels: np.ndarray  # (m,) each internal node's level, from 1
+    words: np.ndarray  # (n + m,) words under each node
+
 
 @dataclass
 class TreeBatch:
@@ -37,6 +59,40 @@ class TreeBatch:
 
     @classmethod
     def build(cls, trees: list[LabelledTree[int]], device: torch.device) -> TreeBatch:
+        """The table of the trees, by array operations over all their nodes at once (each
+        tree's shape is worked out once, then reused); build_reference does it node by node."""
+        shapes = [tree.shape for tree in trees]
+        n = np.array([len(tree.leaves) for tree in trees])
+        sizes = 2 * n - 1
+        # every node of every tree, in node order: its sentence, and whether it is a leaf
+        sentence = np.repeat(np.arange(len(trees)), sizes)
+        local = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        leaf = local < n[sentence]
+        # internal nodes level by level; within a level, by sentence and post-order (stable)
+        levels = np.concatenate([shape.levels for shape in shapes])
+        order = np.argsort(levels, kind="stable")
+        rows = np.empty(len(local), dtype=np.int64)  # each node's table row, in node order
+        rows[leaf] = np.arange(n.sum())
+        internal = np.empty(len(order), dtype=np.int64)
+        internal[order] = n.sum() + np.arange(len(order))
+        rows[~leaf] = internal
+        node_start = (np.cumsum(sizes) - sizes)[sentence[~leaf]]
+        children = np.concatenate([shape.children for shape in shapes])
+        pairs = rows[node_start[:, None] + children][order]  # (internal nodes, 2), by level
+        ends = np.searchsorted(levels[order], np.arange(1, levels.max(initial=0) + 1), "right")
+        pairs = torch.from_numpy(pairs).to(device)
+        counts, labels = np.empty(len(rows), dtype=np.float32), np.empty(len(rows), np.int64)
+        counts[rows] = np.concatenate([shape.words for shape in shapes])
+        labels[rows] = np.concatenate([tree.node_labels for tree in trees])
+        return cls(torch.tensor([i for t in trees for i in t.leaves], device=device),
+                   [(pairs[a:b, 0], pairs[a:b, 1]) for a, b in zip(np.r_[0, ends][:-1], ends,
+                                                                   strict=True)],
+                   torch.from_numpy(counts).to(device), torch.from_numpy(labels).to(device),
+                   list(torch.from_numpy(rows).to(device).split(sizes.tolist())))
+
+    @classmethod
+    def build_reference(cls, trees: list[LabelledTree[int]], device: torch.device) -> TreeBatch:
+        """build, node by node in Python: the short, obviously right version, for tests."""
         row, by_level = {}, []  # (sentence, node) -> table row; internal nodes per level
         for s, tree in enumerate(trees):
             n = len(tree.leaves)

@@ -27,7 +27,9 @@ _SST = [("NB", 0.410, 0.818, _SST_2013),
         ("RNN (recursive, given parse trees)", 0.432, 0.824, _SST_2013),
         ("MV-RNN", 0.444, 0.829, _SST_2013),
         ("RNTN", 0.457, 0.854, _SST_2013),
-        ("Constituency Tree-LSTM (GloVe)", 0.510, 0.880, "Tai et al. 2015")]
+        ("Constituency Tree-LSTM (GloVe 840B, tuned)", 0.510, 0.880, "Tai et al. 2015, Table 2"),
+        ("Tree-LSTM, TensorFlow Fold (GloVe, recurrent dropout)", 0.523, 0.894,
+         "Looks et al. 2017, Table 2")]
 
 _KIM = "Kim 2014, Table 2"
 # (model, SUBJ, CR, MPQA, source); None: not reported

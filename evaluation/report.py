@@ -14,15 +14,18 @@ def _skipped(counts: dict[str, int]) -> str:
 def results_table(results: list[dict]) -> list[str]:
     classes = " / ".join(results[0]["per_class"])
     phrases = any(row.get("all_phrases") is not None for row in results)
-    lines = [f"| model | accuracy % | ± std | 95% CI |{' all phrases % |' * phrases} "
-             f"F1 {classes} | seconds |",
-             "| --- | --- | --- | --- |" + " --- |" * phrases + " --- | --- |"]
+    subsets = results[0].get("subsets", {})
+    lines = [f"| model | accuracy % | ± std | 95% CI |{' all phrases % |' * phrases}"
+             + "".join(f" {name} ({s['sentences']}) % |" for name, s in subsets.items())
+             + f" F1 {classes} | seconds |",
+             "| --- | --- | --- | --- |" + " --- |" * (phrases + len(subsets)) + " --- | --- |"]
     for row in results:
         f1 = " / ".join(f"{c['f1']:.3f}" for c in row["per_class"].values())
         low, high = row["ci95"]
         phrase = f" {_percent(row.get('all_phrases'))} |" if phrases else ""
+        subset = "".join(f" {_percent(s['accuracy'])} |" for s in row.get("subsets", {}).values())
         lines.append(f"| {row['model']} | {_percent(row['accuracy'])} | {_percent(row['std'])} "
-                     f"| {_percent(low)}–{_percent(high)} |{phrase} {f1} | "
+                     f"| {_percent(low)}–{_percent(high)} |{phrase}{subset} {f1} | "
                      f"{row['seconds']:.1f} |")
     return lines
 
@@ -58,6 +61,10 @@ PHRASES = ("all phrases: every labelled node of the test trees (words included).
            "follow the trees predict each node with their node softmax; the baselines and the "
            "other saved models classify each phrase's words as a text of its own; rows whose "
            "model is not kept have none.")
+
+SUBSETS = ("negation (n), but (n): accuracy on the n test sentences holding a negation (not, "
+           "n't, no, never, nothing, none, nor, neither, without, hardly), and on those holding "
+           "but.")
 
 
 def _vectors(embeddings: dict) -> str:
@@ -105,19 +112,50 @@ def _fusion_lines(fusion: dict | None) -> list[str]:
                 f"{fusion['rae_weights']}. Each part alone on the same test folds: {alone}."]
 
 
+def _epoch_lines(report: dict) -> list[str]:
+    """Epochs each trained row ran per fold (early stopping ends it), and their mean time."""
+    seconds = {row["model"]: row["seconds"] for row in report["results"]}
+    return [f"epochs trained per fold, {name}: {epochs} ({seconds[name] / sum(epochs):.1f} s "
+            f"an epoch, dev included)" for name, epochs in report.get("epochs", {}).items()]
+
+
+def _probe_lines(probes: dict[str, dict]) -> list[str]:
+    """Each saved model's score on the negation and contrast probes, by kind."""
+    if not probes:
+        return []
+    answers = next(iter(probes.values()))["answers"]
+    kinds = list(dict.fromkeys(a["kind"] for a in answers))
+    counts = {kind: sum(a["kind"] == kind for a in answers) for kind in kinds}
+    return ["", f"Probes (evaluation/probes.tsv): {len(answers)} short sentences written for "
+                "this project that turn on negation or contrast, put to each saved model (a "
+                "tree model reads the probe's tree); % answered with the right polarity.", "",
+            f"| model | all ({len(answers)}) | "
+            + " | ".join(f"{kind} ({counts[kind]})" for kind in kinds) + " |",
+            "| --- | --- |" + " --- |" * len(kinds),
+            *(f"| {row} | {_percent(score['accuracy'])} | "
+              + " | ".join(_percent(score["by_kind"][kind]) for kind in kinds) + " |"
+              for row, score in probes.items())]
+
+
 def _measured(report: dict) -> list[str]:
     return [
         "## Measured",
         "",
         *results_table(report["results"]),
         "",
+        SUBSETS,
+        "",
         *(f"alpha picked on dev per fold, {name}: {alphas}"
           for name, alphas in report["chosen_alpha"].items()),
-        *(f"dev accuracy per fold (that alpha, best epoch), {name}: "
+        *(f"word vectors' start picked on dev per fold, {name}: {starts}"
+          for name, starts in report.get("chosen_word_start", {}).items()),
+        *_epoch_lines(report),
+        *(f"dev accuracy per fold (that choice, best epoch), {name}: "
           f"{[round(a, 3) for a in accuracies]}"
           for name, accuracies in report.get("dev_accuracy", {}).items()),
         *_refit_lines(report.get("refit_rows", [])),
         *_fusion_lines(report.get("fusion")),
+        *_probe_lines(report.get("probes", {})),
         "",
         f"## Reported in the literature (not measured here; "
         f"{REFERENCE_PROTOCOLS.get(report['dataset'], '10-fold CV')})",

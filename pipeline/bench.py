@@ -8,6 +8,8 @@ lengths follow MR's (mean about 22 tokens), with one optimiser step per batch or
   reference_tree (one sentence, Python lists, every candidate pair scored one by one);
 - parse-tree RAE training as `make classify MODEL=tree` runs it (level by level), against
   reference_tree_loss (one tree, composed recursively); the trees are the greedy RAE's;
+- the RNTN's and the Tree-LSTM's training likewise (`MODEL=rntn`, `MODEL=treelstm`), on the
+  same trees, against their recursive one-tree references;
 each batched model's arithmetic rate (FLOPs counted by torch's FlopCounterMode) is compared with
 the device's measured float32 matmul peak;
 - predict's sentences per second, from text to JSON lines (bench_predict.py);
@@ -28,6 +30,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from data.batching import length_batches, pad
 from data.trees import LabelledTree, TreeBatch
+from models import rntn, tree_lstm
 from models.binary_tree_rae import TreeRAEConfig
 from models.greedy_rae import GreedyRAE
 from models.linear_rae import reference_scan
@@ -36,12 +39,20 @@ from models.word_rae import WordRAE
 from pipeline.bench_corpus import corpus_scaling
 from pipeline.bench_predict import predict_throughput_in_a_process
 from pipeline.bench_ranks import process_scaling
+from pipeline.families import FAMILIES
 from pipeline.infra.artifacts import save_json
 from pipeline.infra.options import Run, add_common
 from pipeline.infra.provenance import provenance
 from training.greedy import node_loss, reference_node_loss
-from training.optimizer import adam
-from training.parse_tree import reference_tree_loss, tree_loss
+from training.optimizer import adagrad, adam
+from training.parse_tree import (
+    l2_penalty,
+    l2_weights,
+    phrase_loss,
+    reference_phrase_cross_entropy,
+    reference_tree_loss,
+    tree_loss,
+)
 from training.rae_pretrain import mean_token_error
 
 VOCAB = 20_000
@@ -201,7 +212,37 @@ def greedy_trees(model: GreedyRAE, sentences: list[list[int]]) -> list[LabelledT
 
 MODELS = (("linear RAE pretraining", "linear_rae_pretrain", "tokens"),
           ("greedy RAE training", "greedy_rae_train", "sentences"),
-          ("parse-tree RAE training", "tree_rae_train", "sentences"))
+          ("parse-tree RAE training", "tree_rae_train", "sentences"),
+          ("RNTN training", "rntn_train", "sentences"),
+          ("Tree-LSTM training", "treelstm_train", "sentences"))
+PHRASE_MODELS = {"rntn": rntn.reference_nodes, "treelstm": tree_lstm.reference_nodes}
+
+
+def phrase_rates(run: Run, trees: list[LabelledTree[int]]) -> dict:
+    """Each phrase family's training as `make classify` runs it (its config section: batch,
+    AdaGrad, L2), batched level by level, against its recursive one-tree reference."""
+    rates = {}
+    for name, reference_nodes in PHRASE_MODELS.items():
+        section = getattr(run.config, name)
+        model = FAMILIES[name].build_model(run.config, VOCAB, 2).to(run.device)
+        optimizer, l2 = adagrad(model, section.lr, section.word_lr), l2_weights(section)
+
+        def step(batch, model=model, l2=l2, dropout=section.dropout):
+            return phrase_loss(model, TreeBatch.build([trees[j] for j in batch], run.device),
+                               dropout, l2), len(batch)
+
+        def reference(tree, model=model, l2=l2, reference_nodes=reference_nodes):
+            words = torch.tensor(tree.leaves, device=run.device)
+            return reference_phrase_cross_entropy(model, tree, reference_nodes) + l2_penalty(
+                model, l2, words), 1
+
+        batches = _length_batches([tree.leaves for tree in trees], section.batch_size)
+        rates[f"{name}_train"] = _batched_rate(batches, step, optimizer, run.device)
+        rates[f"{name}_reference_sentences_per_s"] = _throughput(
+            trees[:GREEDY_REFERENCE_SENTENCES * 4], reference, optimizer, run.device)
+        rates[f"{name}_speedup"] = (rates[f"{name}_train"].per_s
+                                    / rates[f"{name}_reference_sentences_per_s"])
+    return rates
 
 
 def main(args: argparse.Namespace) -> None:
@@ -244,7 +285,9 @@ def _print(result: dict) -> None:
           f"greedy {result['greedy_reference_sentences_per_s']:,.1f} sentences/s "
           f"({result['greedy_speedup']:.0f}x), parse-tree "
           f"{result['tree_reference_sentences_per_s']:,.1f} sentences/s "
-          f"({result['tree_speedup']:.0f}x)")
+          f"({result['tree_speedup']:.0f}x), "
+          + ", ".join(f"{name} {result[f'{name}_reference_sentences_per_s']:,.1f} sentences/s "
+                      f"({result[f'{name}_speedup']:.0f}x)" for name in PHRASE_MODELS))
     print(f"greedy RAE rescoring every pair at every merge: "
           f"{result['greedy_rescore_all_sentences_per_s']:,.1f} sentences/s; rescoring only "
           f"beside each merge is {result['greedy_gain_of_rescoring_beside_merges']:.2f}x that")
@@ -311,4 +354,4 @@ def _trees(run: Run, sentences: list[list[int]]) -> dict:
             "tree_rae_train": tree_batched,
             "tree_reference_sentences_per_s": tree_reference,
             "tree_speedup": tree_batched.per_s / tree_reference,
-            "tree_batch_size": t.batch_size}
+            "tree_batch_size": t.batch_size, **phrase_rates(run, trees)}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from data.tasks import Task
+from data.trees import LabelledTree
 from data.vocab import Vocabulary
 from evaluation import figures
 from evaluation.baselines import BASELINES
@@ -19,8 +20,11 @@ from evaluation.fusion import best_dev_row, mix, nbsvm_probabilities
 from evaluation.metrics import summarise
 from evaluation.phrases import node_accuracy, phrase_accuracy
 from evaluation.predictions import fold_predictions
+from evaluation.probes import asks, load_probes
+from evaluation.probes import score as score_probes
 from evaluation.references import REPORTED
 from evaluation.report import markdown
+from evaluation.subsets import subset_accuracies, subset_masks
 from evaluation.tree_examples import draw_tree_examples
 from evaluation.unroll import recovery_by_position
 from models.word_rae import WordRAE
@@ -33,6 +37,7 @@ from pipeline.infra.paths import classify_target
 from pipeline.infra.provenance import provenance
 from pipeline.trained import load_model
 from training.inference import predict_proba
+from training.parse_tree import root_probabilities
 
 UNROLL_POSITIONS = 10
 FUSED = "rae+nbsvm"
@@ -126,6 +131,9 @@ def _family_rows(run: Run, task: Task, family: Family, classified: dict) -> list
     for name in family.rows:
         made = [f["models"][name] for f in folds]
         row = {"model": name, "alpha": [m.get("alpha") for m in made],
+               "word_start": [m.get("word_start") for m in made],
+               "epochs": [len(m["curve"]["train_loss"]) if "curve" in m else None
+                          for m in made],
                "predictions": [m["probs"].argmax(1).numpy() for m in made],
                "probs": [m["probs"].numpy() for m in made],
                "dev_probs": [m["dev_probs"].numpy() for m in made],
@@ -193,10 +201,15 @@ def _measure(run: Run, inputs: Inputs) -> tuple[dict, list[dict]]:
     if fusion is not None:
         rows.append(fusion.pop("row"))
     truth = [task.labels[f.test] for f in task.folds]
+    masks = subset_masks([task.tokens[i] for f in task.folds for i in f.test])
     results = [{"model": row["model"], **summarise(truth, row["predictions"], task.class_names),
-                "all_phrases": row.get("all_phrases"), "seconds": row["seconds"]}
+                "all_phrases": row.get("all_phrases"),
+                "subsets": subset_accuracies(masks, np.concatenate(truth),
+                                             np.concatenate(row["predictions"])),
+                "seconds": row["seconds"]}
                for row in rows]
     unroll = _unroll(run, inputs)
+    trained = {name for f in inputs.families for name in f.trained_rows}
     eval_seconds = time.perf_counter() - start
     vocab = Vocabulary(pretrained["vocab"])
     tokens = [t for sentence in task.tokens for t in sentence]
@@ -208,11 +221,14 @@ def _measure(run: Run, inputs: Inputs) -> tuple[dict, list[dict]]:
         "families": {f.name: f.about for f in inputs.families},
         "references": [{**r, "reported": True} for r in REPORTED.get(task.dataset, [])],
         "chosen_alpha": _per_fold(rows, "alpha"),
+        "chosen_word_start": _per_fold(rows, "word_start"),
+        "epochs": _per_fold([r for r in rows if r["model"] in trained], "epochs"),
         "dev_accuracy": _per_fold(rows, "dev_accuracy"),
         # Rows whose tested model was trained again on train + dev (config `refit`).
         "refit_rows": [row["model"] for row in rows if row.get("refit")],
         "unroll": unroll,
         "fusion": fusion,
+        "probes": _probe_scores(run, task, inputs.families),
         "data": {"source": task.prepared["source"], "sentences": len(task.texts),
                  "skipped_lines": task.prepared["dropped"],
                  "oov_token_rate": float(np.mean([t not in vocab.index for t in tokens])),
@@ -272,6 +288,25 @@ def _write(run: Run, inputs: Inputs, report: dict, rows: list[dict]) -> None:
     save_json(report, out / "accuracy.json")
     print(markdown(report).split("## Reported")[0].rstrip())
     print(f"-> {out}/: {', '.join(written)}")
+
+
+def _probe_scores(run: Run, task: Task, families: tuple[Family, ...]) -> dict[str, dict]:
+    """{saved row: the probes' score} of every family's saved model, on sentiment tasks: a text
+    model reads each probe's sentence, a tree model its tree."""
+    if not asks(task.class_names):
+        return {}
+    probes, scores = load_probes(), {}
+    for family in families:
+        target = classify_target(task.data.make_args, task.protocol, family.name)
+        trained = load_model(run.layout.model(family.name, task.name), family, target)
+        if family.needs_trees:
+            trees = [LabelledTree(trained.vocab.encode(p.tree.leaves), p.tree.children,
+                                  p.tree.node_labels) for p in probes]
+            probs = root_probabilities(trained.model.to(run.device), trees, run.device).numpy()
+        else:
+            probs = trained.to(run.device).probabilities([p.text for p in probes])
+        scores[family.saved_row] = score_probes(probes, probs, task.class_names)
+    return scores
 
 
 def _saved_model(run: Run, task: Task, family: Family):

@@ -2,26 +2,17 @@
 fields (library, pipeline tag, data sets, metrics with the measured accuracy) and whose text says
 what the model was trained on, how it was measured and where it fails.
 
-The failures are not written by hand: a few sentences whose polarity a reader knows (negation,
-contrast) are put to the model when the card is written, and the card lists what it answered.
+The failures are not written by hand: the probe sentences whose polarity a reader knows
+(negation, contrast: evaluation/probes.tsv) are put to the model when the card is written, and
+the card lists what it got wrong.
 """
 
 from __future__ import annotations
 
 import json
 
+from evaluation.probes import asks, load_probes, score
 from pipeline.trained import TrainedModel
-
-# (sentence, its polarity): sentences that turn on negation or contrast, where a model that
-# adds up its words' sentiment goes wrong. Only asked of neg/pos models.
-PROBES = (
-    ("not bad at all", "pos"),
-    ("it is not a good film", "neg"),
-    ("never boring for a minute", "pos"),
-    ("i did not like it at all", "neg"),
-    ("the cast is wonderful but the film is a tedious mess", "neg"),
-    ("a slow start , but the ending is moving and beautiful", "pos"),
-)
 
 PROTOCOLS = {
     "split": "accuracy on the test part (10%) of one stratified 80/10/10 split",
@@ -30,12 +21,13 @@ PROTOCOLS = {
 }
 
 
-def probe_answers(trained: TrainedModel) -> list[dict]:
-    if sorted(trained.labels) != ["neg", "pos"]:
-        return []
-    answers = trained.answers([sentence for sentence, _ in PROBES])
-    return [{"text": sentence, "expected": expected, **answer}
-            for (sentence, expected), answer in zip(PROBES, answers, strict=True)]
+def probe_score(trained: TrainedModel) -> dict | None:
+    """The model's score on the negation and contrast probes (evaluation/probes.tsv), if its
+    classes have a polarity."""
+    if not asks(trained.labels):
+        return None
+    probes = load_probes()
+    return score(probes, trained.probabilities([p.text for p in probes]), trained.labels)
 
 
 def model_card(trained: TrainedModel, name: str, accuracy: dict | None) -> str:
@@ -111,13 +103,17 @@ def _protocol(accuracy: dict) -> str:
 
 
 def _failures(trained: TrainedModel) -> list[str]:
-    answers = probe_answers(trained)
-    if not answers:
+    probed = probe_score(trained)
+    if probed is None:
         return []
-    wrong = sum(a["label"] != a["expected"] for a in answers)
-    rows = [f"| {a['text']} | {a['expected']} | {a['label']} ({a['prob']:.2f}) | "
-            f"{'wrong' if a['label'] != a['expected'] else 'right'} |" for a in answers]
+    answers = probed["answers"]
+    wrong = [a for a in answers if not a["right"]]
+    kinds = "; ".join(f"{kind} {100 * accuracy:.0f}%" for kind, accuracy in
+                      probed["by_kind"].items())
+    rows = [f"| {a['text']} | {a['kind']} | {a['expected']} | {a['label']} ({a['prob']:.2f}) |"
+            for a in wrong]
     return ["## Known failures", "",
-            f"Sentences that turn on negation or contrast, put to this model when the folder "
-            f"was written: it got {wrong} of {len(answers)} wrong.", "",
-            "| sentence | polarity | answered | |", "| --- | --- | --- | --- |", *rows, ""]
+            f"The {len(answers)} negation and contrast probes (evaluation/probes.tsv), put to "
+            f"this model when the folder was written: {len(wrong)} wrong, "
+            f"{100 * probed['accuracy']:.0f}% right ({kinds}). The wrong ones:", "",
+            "| sentence | kind | polarity | answered |", "| --- | --- | --- | --- |", *rows, ""]

@@ -1,4 +1,5 @@
-"""A small slice of the real data sets, laid out like RAE_DATA_DIR, for the integration tests.
+"""What the tests share: a small slice of the real data sets, laid out like RAE_DATA_DIR, for the
+integration tests; random binary trees for the tree models' tests.
 
 Those tests need RAE_DATA_DIR: without it the run stops before any test, saying so, rather
 than skipping them (a green run must mean they ran). `make test-fast` selects none of them.
@@ -8,9 +9,11 @@ import os
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from data.line_sets import LINE_SETS
+from data.trees import LabelledTree
 
 MR_LINES = 150  # per class
 LINE_SET_LINES = 60  # per class, SUBJ, CR and MPQA
@@ -55,3 +58,20 @@ def data_slice(tmp_path_factory) -> Path:
         lines = (source / "sst" / f"{split}.txt").read_bytes().split(b"\n")[:count]
         (target / "sst" / f"{split}.txt").write_bytes(b"\n".join(lines) + b"\n")
     return target
+
+
+def _random_tree(rng: np.random.Generator, words: int, vocab: int) -> LabelledTree[int]:
+    """Random binary bracketing of `words` words, built by merging random neighbours."""
+    nodes, children = list(range(words)), []
+    while len(nodes) > 1:
+        k = int(rng.integers(len(nodes) - 1))
+        children.append((nodes[k], nodes[k + 1]))
+        nodes[k : k + 2] = [words + len(children) - 1]
+    labels = rng.integers(-1, 2, 2 * words - 1).tolist()
+    return LabelledTree(rng.integers(2, vocab, words).tolist(), children, labels)
+
+
+@pytest.fixture
+def random_tree():
+    """random_tree(rng, words, vocab): a random binary tree over random word ids."""
+    return _random_tree

@@ -1,4 +1,4 @@
-"""The optimiser every training stage uses."""
+"""The optimisers the training stages use: Adam, and AdaGrad for the phrase models."""
 
 from __future__ import annotations
 
@@ -13,3 +13,17 @@ def adam(parameters: Iterable[torch.nn.Parameter], lr: float) -> torch.optim.Ada
     (README, Past the paper on MR: Speed); torch fuses by default only on CUDA. The same update,
     up to rounding."""
     return torch.optim.Adam(parameters, lr=lr, fused=True)
+
+
+def adagrad(model: torch.nn.Module, lr: float, word_lr: float) -> torch.optim.Adagrad:
+    """AdaGrad, the word vectors (model.embeddings) at a rate of their own."""
+    words = model.embeddings.weight
+    rest = [p for p in model.parameters() if p is not words]
+    return torch.optim.Adagrad([{"params": rest, "lr": lr}, {"params": [words], "lr": word_lr}])
+
+
+def restart_adagrad(optimizer: torch.optim.Adagrad) -> None:
+    """Forget the squared gradients summed so far (CoreNLP does after every epoch), so the
+    step size grows back instead of shrinking for good."""
+    for state in optimizer.state.values():
+        state["sum"].zero_()

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 from torch import nn
+from torch.optim import Optimizer
 
 from data.batching import length_batches
 from training.divergence import check_finite
@@ -23,13 +24,15 @@ from training.schedule import Schedule
 def train_supervised(model: nn.Module, lengths: list[int],
                      batch_loss: Callable[[nn.Module, np.ndarray], torch.Tensor],
                      dev_accuracy: Callable[[nn.Module], float] | None, schedule: Schedule,
-                     seed: int, description: str, checkpoint: Checkpoint | None = None) -> Curve:
-    """Minibatch Adam on batch_loss(model, training indices), batches of similar `lengths`,
-    gradients clipped; after each epoch dev_accuracy(model) decides early stopping, and the
-    best epoch's parameters are kept. Without dev_accuracy (a refit, which trains on dev too)
-    every epoch of the schedule runs and the last is kept. With a checkpoint, a killed run
-    picks up where it stopped."""
-    optimizer = adam(model.parameters(), schedule.lr)
+                     seed: int, description: str, checkpoint: Checkpoint | None = None,
+                     optimizer: Optimizer | None = None,
+                     epoch_end: Callable[[Optimizer], None] | None = None) -> Curve:
+    """Minibatch Adam (or `optimizer`) on batch_loss(model, training indices), batches of
+    similar `lengths`, gradients clipped; after each epoch epoch_end(optimizer), if given, and
+    dev_accuracy(model) decides early stopping, and the best epoch's parameters are kept.
+    Without dev_accuracy (a refit, which trains on dev too) every epoch of the schedule runs
+    and the last is kept. With a checkpoint, a killed run picks up where it stopped."""
+    optimizer = optimizer or adam(model.parameters(), schedule.lr)
     stopper = EarlyStopping(schedule.patience) if dev_accuracy else None
     loop = TrainingLoop(checkpoint or Checkpoint.in_memory(), description, model, optimizer,
                         np.random.default_rng(seed), stopper=stopper)
@@ -45,6 +48,8 @@ def train_supervised(model: nn.Module, lengths: list[int],
             optimizer.step()
             loop.record(check_finite(loss.item(), f"{description}, epoch {epoch + 1}")
                         * len(batch), len(batch))
+        if epoch_end is not None:  # before end_epoch, so its checkpoint holds the change
+            epoch_end(optimizer)
         mean_loss = loop.end_epoch()
         if stopper is not None and stopper.update(model, mean_loss, dev_accuracy(model)):
             break
@@ -56,15 +61,21 @@ def train_supervised(model: nn.Module, lengths: list[int],
 
 def best_alpha(alphas: list[float], seed: int, new_model: Callable[[], nn.Module],
                train: Callable[[nn.Module, float], Curve]):
-    """Train a new model per alpha, each from the same initialisation (torch seeded with `seed`
-    before new_model()); -> (alpha, model, curve) of the best dev accuracy, and the best dev
-    accuracy of every alpha (keyed by str(alpha), for the report)."""
+    """best_on_dev over alphas, every model new_model()."""
+    return best_on_dev(alphas, seed, lambda alpha: new_model(), train)
+
+
+def best_on_dev(choices: list, seed: int, new_model: Callable[[object], nn.Module],
+                train: Callable[[nn.Module, object], Curve]):
+    """Train new_model(choice) per choice, each from the same initialisation (torch seeded with
+    `seed` before new_model); -> (choice, model, curve) of the best dev accuracy, and the best
+    dev accuracy of every choice (keyed by str(choice), for the report)."""
     best, dev_accuracy = None, {}
-    for alpha in alphas:
+    for choice in choices:
         torch.manual_seed(seed)
-        model = new_model()
-        curve = train(model, alpha)
-        dev_accuracy[str(alpha)] = max(curve.dev_accuracy)
-        if best is None or dev_accuracy[str(alpha)] > dev_accuracy[str(best[0])]:
-            best = (alpha, model, curve)
+        model = new_model(choice)
+        curve = train(model, choice)
+        dev_accuracy[str(choice)] = max(curve.dev_accuracy)
+        if best is None or dev_accuracy[str(choice)] > dev_accuracy[str(best[0])]:
+            best = (choice, model, curve)
     return best, dev_accuracy

@@ -76,6 +76,20 @@ def _word_weight(default: float):
     return _checked(default, lambda x: 0.0 <= x <= 10.0, "must be in [0, 10]")
 
 
+def _l2(default: float):
+    return _checked(default, lambda x: 0.0 <= x <= 1.0, "must be in [0, 1]")
+
+
+WORD_STARTS = ("random", "pretrained")
+
+
+def _word_starts(default: list[str]):
+    # The word vectors' starts dev picks among: random (uniform in +-0.1), or the pretrained
+    # ones (skip-gram or VECTORS=; projected to the model's size where it differs).
+    return _checked(default, lambda xs: 1 <= len(xs) == len(set(xs)) and set(xs) <= set(
+        WORD_STARTS), f"must be a list of distinct starts among {', '.join(WORD_STARTS)}")
+
+
 def _refit():
     # After dev has picked alpha, the epochs and the heads' steps, train again on train + dev
     # with them and test that (the paper's 90%); false: test the model dev picked (80/10/10).
@@ -122,17 +136,14 @@ class RAEConfig:
 
 @dataclass
 class ScheduleSection:
-    """The training schedule every supervised section shares ([classify], [greedy],
-    [greedy_random], [tree]);
-    a section overrides the defaults that differ."""
+    """The training schedule every supervised section shares; a section overrides the
+    defaults that differ."""
 
     epochs: int = _count(8, MAX_EPOCHS)  # upper bound; early stopping on dev
     patience: int = _count(2, MAX_EPOCHS)  # epochs without dev gain before stop
     batch_size: int = _count(32, 100_000)
     lr: float = _above_zero(1e-3, MAX_LR)
     clip_norm: float = _above_zero(1.0, 1e6)  # gradient norm cap
-    # Weight of reconstruction in alpha * rec + (1 - alpha) * CE; the best on dev is kept.
-    alphas: list[float] = _alphas([0.1])
     # Add the words of each fold's training part (their text, never labels, never dev or test
     # text) to the pretrained vocabulary, instead of mapping them to <unk>.
     training_words: bool = field(default=False)
@@ -143,7 +154,15 @@ class ScheduleSection:
 
 
 @dataclass
-class ClassifyConfig(ScheduleSection):
+class RAESection(ScheduleSection):
+    """An RAE family's training ([classify], [greedy], [greedy_random], [tree])."""
+
+    # Weight of reconstruction in alpha * rec + (1 - alpha) * CE; the best on dev is kept.
+    alphas: list[float] = _alphas([0.1])
+
+
+@dataclass
+class ClassifyConfig(RAESection):
     """The linear RAE's classifiers; the frozen-encoder head settings serve every family's
     heads on fixed features."""
 
@@ -160,7 +179,7 @@ class ClassifyConfig(ScheduleSection):
 
 
 @dataclass
-class GreedyConfig(ScheduleSection):
+class GreedyConfig(RAESection):
     """The greedy tree RAE's semi-supervised training from the skip-gram vectors (its heads
     use classify.head_*)."""
 
@@ -185,10 +204,50 @@ class GreedyRandomConfig(GreedyConfig):
 
 
 @dataclass
-class TreeConfig(ScheduleSection):
+class TreeConfig(RAESection):
     """The RAE along SST's parse trees, every labelled node supervised."""
 
     dropout: float = _dropout(0.5)  # on node vectors before the node softmax
+
+
+@dataclass
+class PhraseSection(ScheduleSection):
+    """A phrase model along SST's trees ([rntn], [treelstm]): every labelled phrase and word
+    supervised, AdaGrad on the summed cross-entropy plus L2, its history restarted every
+    epoch."""
+
+    epochs: int = _count(30, MAX_EPOCHS)
+    patience: int = _count(5, MAX_EPOCHS)
+    batch_size: int = _count(27, 100_000)  # trees
+    lr: float = _above_zero(0.01, MAX_LR)  # AdaGrad's, for all but the word vectors
+    clip_norm: float = _above_zero(1e6, 1e6)  # CoreNLP clips nothing
+    training_words: bool = field(default=True)
+    word_lr: float = _above_zero(0.01, MAX_LR)  # AdaGrad's, for the word vectors
+    dropout: float = _dropout(0.0)  # on node vectors before the node softmax
+    l2_compose: float = _l2(1e-3)  # L2 weight of the composition's weights
+    l2_classifier: float = _l2(1e-4)  # ... of the node softmax's weights
+    l2_words: float = _l2(1e-4)  # ... of the word vectors
+    word_starts: list[str] = _word_starts(["random"])
+
+
+@dataclass
+class RNTNSection(PhraseSection):
+    """The RNTN, trained as CoreNLP's SentimentTraining trains it."""
+
+    dim: int = _count(25, 300)  # word and node vector size d (the paper: 25-35)
+
+
+@dataclass
+class TreeLSTMSection(PhraseSection):
+    """The binary constituency Tree-LSTM, trained as Tai et al. train it."""
+
+    memory: int = _count(150, 4096)  # size of its cell and state
+    batch_size: int = _count(25, 100_000)
+    lr: float = _above_zero(0.05, MAX_LR)
+    word_lr: float = _above_zero(0.1, MAX_LR)
+    dropout: float = _dropout(0.5)
+    l2_compose: float = _l2(1e-4)
+    word_starts: list[str] = _word_starts(["pretrained"])
 
 
 @dataclass
@@ -200,6 +259,8 @@ class Config:
     greedy: GreedyConfig = field(default_factory=GreedyConfig)
     greedy_random: GreedyRandomConfig = field(default_factory=GreedyRandomConfig)
     tree: TreeConfig = field(default_factory=TreeConfig)
+    rntn: RNTNSection = field(default_factory=RNTNSection)
+    treelstm: TreeLSTMSection = field(default_factory=TreeLSTMSection)
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -224,6 +285,8 @@ def _type_ok(value, annotation: str) -> bool:
                 and math.isfinite(value))
     if annotation == "str":
         return isinstance(value, str)
+    if annotation == "list[str]":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
     if annotation == "list[float]":
         return isinstance(value, list) and all(_type_ok(v, "float") for v in value)
     raise AssertionError(f"unsupported config annotation {annotation}")

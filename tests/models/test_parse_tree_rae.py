@@ -17,17 +17,6 @@ from training.parse_tree import reference_tree_loss, tree_loss
 CPU = torch.device("cpu")
 
 
-def _random_tree(rng: np.random.Generator, words: int, vocab: int) -> LabelledTree[int]:
-    """Random binary bracketing of `words` words, built by merging random neighbours."""
-    nodes, children = list(range(words)), []
-    while len(nodes) > 1:
-        k = int(rng.integers(len(nodes) - 1))
-        children.append((nodes[k], nodes[k + 1]))
-        nodes[k : k + 2] = [words + len(children) - 1]
-    labels = rng.integers(-1, 2, 2 * words - 1).tolist()
-    return LabelledTree(rng.integers(2, vocab, words).tolist(), children, labels)
-
-
 def _check_batch_equals_reference(model: ParseTreeRAE, trees: list[LabelledTree[int]]) -> None:
     batch = TreeBatch.build(trees, CPU)
     nodes = model(batch)
@@ -42,11 +31,11 @@ def _check_batch_equals_reference(model: ParseTreeRAE, trees: list[LabelledTree[
         assert batch.counts[rows[-1]] == len(tree.leaves)
 
 
-def test_batched_trees_equal_the_recursive_reference():
+def test_batched_trees_equal_the_recursive_reference(random_tree):
     torch.manual_seed(0)
     model = ParseTreeRAE(TreeRAEConfig(vocab_size=50, dim=8, classes=2))
     rng = np.random.default_rng(0)
-    trees = [_random_tree(rng, int(n), 50) for n in rng.integers(1, 15, 40)]
+    trees = [random_tree(rng, int(n), 50) for n in rng.integers(1, 15, 40)]
     _check_batch_equals_reference(model, trees)
 
 
@@ -64,12 +53,12 @@ def test_real_sst_trees_batch_like_the_reference():
     _check_batch_equals_reference(model, trees)
 
 
-def test_tree_loss_equals_the_reference_loss():
+def test_tree_loss_equals_the_reference_loss(random_tree):
     torch.manual_seed(1)
     model = ParseTreeRAE(TreeRAEConfig(vocab_size=30, dim=6, classes=2))
     rng = np.random.default_rng(1)
     for words in (1, 2, 5, 9):
-        tree = _random_tree(rng, words, 30)
+        tree = random_tree(rng, words, 30)
         tree.node_labels[-1] = 1  # at least one labelled node
         batched = tree_loss(model, TreeBatch.build([tree], CPU), alpha=0.3)
         assert torch.allclose(batched, reference_tree_loss(model, tree, alpha=0.3), atol=1e-6)

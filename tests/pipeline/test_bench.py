@@ -13,6 +13,7 @@ from models.greedy_rae import GreedyRAE
 from models.parse_tree_rae import ParseTreeRAE
 from models.word_rae import WordRAE
 from pipeline import bench
+from pipeline.infra.config import Config
 
 CPU = torch.device("cpu")
 SENTENCES = [[2, 3, 4], [5, 6], [7, 8, 9, 10], [3, 3], [4, 5, 6]] * 4
@@ -98,3 +99,18 @@ def test_predict_throughput_counts_every_sentence_of_each_way(monkeypatch):
     assert bench_predict.predict_throughput(config, 30, CPU, 0) == {
         "linear": 6, "greedy": 5, "greedy --tree": 4, "linear: tokenising alone": 6,
         "linear: the model alone": 6}
+
+
+def test_phrase_timers_count_trees_for_each_family_and_its_reference(monkeypatch):
+    monkeypatch.setattr(bench, "VOCAB", 12)
+    torch.manual_seed(0)
+    trees = bench.greedy_trees(GreedyRAE(TreeRAEConfig(vocab_size=12, dim=4)), SENTENCES)
+    config = Config()
+    config.rntn.dim, config.rntn.batch_size, config.treelstm.batch_size = 4, 4, 4
+    config.embeddings.dim, config.treelstm.memory = 4, 5
+    rates = bench.phrase_rates(SimpleNamespace(config=config, device=CPU), trees)
+    sentences = sum(len(batch) for batch in _timed_batches())
+    for name in ("rntn", "treelstm"):
+        assert rates[f"{name}_train"].per_s == sentences
+        assert rates[f"{name}_reference_sentences_per_s"] == len(trees) - WARMUP
+        assert rates[f"{name}_train"].flops_per_unit > 0

@@ -44,7 +44,8 @@ def test_a_family_declares_rows_it_can_report(name):
 
 def test_model_all_runs_every_family_that_applies_in_registry_order():
     assert [f.name for f in families_for("mr", "all")] == ["linear", "greedy", "greedy-random"]
-    assert [f.name for f in families_for("sst2", "all")] == ["linear", "greedy", "tree"]
+    assert [f.name for f in families_for("sst2", "all")] == ["linear", "greedy", "tree", "rntn",
+                                                             "treelstm"]
     assert families_for("sst5", "tree") == (FAMILIES["tree"],)
     assert families_for("mr", ["greedy", "linear"]) == (FAMILIES["linear"], FAMILIES["greedy"])
 
@@ -61,6 +62,10 @@ SAVED_PARAMETERS = {
                "rae.node_classifier.bias", "head.weight", "head.bias"},
     "tree": {"embeddings.weight", "compose.weight", "compose.bias", "reconstruct.weight",
              "reconstruct.bias", "node_classifier.weight", "node_classifier.bias"},
+    "rntn": {"embeddings.weight", "compose.weight", "compose.bias", "tensor",
+             "node_classifier.weight", "node_classifier.bias"},
+    "treelstm": {"embeddings.weight", "leaf_gates.weight", "leaf_gates.bias", "node_gates.weight",
+                 "node_gates.bias", "node_classifier.weight", "node_classifier.bias"},
 }
 SAVED_PARAMETERS["greedy-random"] = SAVED_PARAMETERS["greedy"]
 

@@ -73,7 +73,11 @@ def test_the_files_say_what_they_should(tmp_path):
     card = (tmp_path / "m" / "README.md").read_text()
     assert card.startswith("---\nlibrary_name: rae-sentiment\npipeline_tag: text-classification")
     assert "value: 76.50" in card and "**76.5%** ± 1.2" in card
-    assert "| not bad at all | pos |" in card  # the probes' answers
+    # the probes' wrong answers, one row each
+    wrong = int(re.search(r"probes \(evaluation/probes.tsv\), put to this model when the folder "
+                          r"was written: (\d+) wrong", card)[1])
+    failures = card[card.index("## Known failures"):].split("\n\n## ")[0]
+    assert failures.count("\n| ") == wrong + 2  # and the header and its rule
 
 
 def test_exporting_again_replaces_the_folder(tmp_path):
