@@ -170,7 +170,7 @@ def test_sst2_rows_phrases_and_tree_figure(make, chain, data_slice):
     rows = {row["model"]: row for row in report["results"]}
     assert list(rows) == ["majority", "tfidf-lr", "nbsvm-bi", "linear-rae-frozen",
                           "linear-rae-finetuned", "greedy-rae", "greedy-rae-top", "tree-rae",
-                          "tree-rae-sentence", "rae+nbsvm"]
+                          "tree-rae-sentence", "rntn", "treelstm", "rae+nbsvm"]
     roots = _non_neutral_test_roots(data_slice)
     assert all(sum(map(sum, row["confusion"])) == roots for row in rows.values())
     unscored = ("linear-rae-frozen", "greedy-rae-top", "rae+nbsvm")  # no model kept
@@ -181,6 +181,10 @@ def test_sst2_rows_phrases_and_tree_figure(make, chain, data_slice):
     assert report["references"] and all(r["reported"] for r in report["references"])
     assert not {r["model"] for r in report["references"]} & set(rows)
     assert len(report["tree_figure"]) == 4 and (report_dir / "trees.png").stat().st_size > 0
+    # every saved model answers the probes (tree models on the probes' trees)
+    assert set(report["probes"]) == {"linear-rae-finetuned", "greedy-rae", "tree-rae", "rntn",
+                                     "treelstm"}
+    assert all(row["subsets"]["negation"]["sentences"] > 0 for row in rows.values())
 
 
 def test_sst_has_no_cross_validation_and_mr_no_parse_trees(make, chain, data_slice):
