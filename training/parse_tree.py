@@ -44,6 +44,16 @@ def node_probabilities(model: ParseTreeRAE, trees: list[LabelledTree[int]],
     return probabilities
 
 
+def fold_predictions(model: nn.Module, test: list[LabelledTree[int]],
+                     dev: list[LabelledTree[int]], device: torch.device) -> dict:
+    """What a tree family's row keeps of a fold: the test roots' probabilities, every test
+    node's predicted class (for the all-phrase accuracy), and the dev roots' probabilities."""
+    nodes = node_probabilities(model, test, device)
+    return {"probs": torch.stack([p[-1] for p in nodes]),
+            "node_predictions": torch.cat([p.argmax(1) for p in nodes]),
+            "dev_probs": root_probabilities(model, dev, device)}
+
+
 def root_probabilities(model: ParseTreeRAE, trees: list[LabelledTree[int]],
                        device: torch.device) -> torch.Tensor:
     return torch.stack([p[-1] for p in node_probabilities(model, trees, device)])

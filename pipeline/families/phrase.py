@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 from pipeline.families.family import FoldInputs
-from training.parse_tree import node_probabilities, train_phrase_tree
+from training.parse_tree import fold_predictions, train_phrase_tree
 from training.supervised import best_on_dev
 
 
@@ -49,10 +49,8 @@ def train_fold(fold: FoldInputs, row: str, build: Callable[[], nn.Module], secti
 
     (words, model, curve), dev_accuracy = best_on_dev(section.word_starts, fold.seed, new_model,
                                                       train)
-    nodes = node_probabilities(model, fold.parts["test"][0], fold.device)
-    dev_roots = [p[-1] for p in node_probabilities(model, fold.parts["dev"][0], fold.device)]
-    result = {"probs": torch.stack([p[-1] for p in nodes]), "dev_probs": torch.stack(dev_roots),
-              "node_predictions": torch.cat([p.argmax(1) for p in nodes]),
+    result = {**fold_predictions(model, fold.parts["test"][0], fold.parts["dev"][0],
+                                 fold.device),
               "curve": vars(curve), "word_start": words, "dev_accuracy": dev_accuracy,
               "seconds": time.perf_counter() - start}
     return {row: result}, model.state_dict()

@@ -14,14 +14,13 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import torch
 
 from data.trees import LabelledTree
 from models.binary_tree_rae import TreeRAEConfig
 from models.parse_tree_rae import ParseTreeRAE
 from pipeline.families.family import Family, FoldInputs
 from pipeline.infra.config import Config
-from training.parse_tree import node_probabilities, train_parse_tree
+from training.parse_tree import fold_predictions, train_parse_tree
 from training.supervised import best_alpha
 
 
@@ -48,10 +47,7 @@ def _row(fold: FoldInputs, train: list[LabelledTree[int]], checkpoint) -> tuple[
         t.alphas, fold.seed, new_model,
         lambda model, alpha: train_parse_tree(model, train, fold.parts["dev"], alpha, t.schedule,
                                               t.dropout, fold.seed, fold.device, checkpoint))
-    nodes = node_probabilities(model, fold.parts["test"][0], fold.device)
-    dev_roots = [p[-1] for p in node_probabilities(model, fold.parts["dev"][0], fold.device)]
-    row = {"probs": torch.stack([p[-1] for p in nodes]), "dev_probs": torch.stack(dev_roots),
-           "node_predictions": torch.cat([p.argmax(1) for p in nodes]),
+    row = {**fold_predictions(model, fold.parts["test"][0], fold.parts["dev"][0], fold.device),
            "curve": vars(curve), "alpha": alpha, "dev_accuracy": dev_accuracy,
            "seconds": time.perf_counter() - start}
     return row, model.state_dict()
