@@ -6,7 +6,9 @@ internal nodes in post-order, so a node's children always come before it and the
 
 A batch of trees is one table of nodes: all leaves first, then the internal nodes level by level
 (a node's level is one more than its higher child's), so every level can be composed at once from
-rows already in the table (flat index arrays, as in DGL's Tree-LSTM example). A tree's levels are
+rows already in the table: a level is a (k, 2) array of its nodes' children's rows, and
+`table[level]` gathers every child of the level in one product (one gather, and one scatter in
+the backward pass, where a pair of left and right arrays made two of each). A tree's levels are
 worked out once (LabelledTree.shape) and a batch's table by array operations over all its nodes
 (TreeBatch.build), since every epoch batches the trees again.
 """
@@ -52,10 +54,15 @@ class TreeShape:
 @dataclass
 class TreeBatch:
     leaf_ids: torch.Tensor  # (L,) word id of each leaf, the batch's leaves in a row
-    levels: list[tuple[torch.Tensor, torch.Tensor]]  # per level: table rows of the children
+    levels: list[torch.Tensor]  # per level (k, 2): table rows of its nodes' left, right child
     counts: torch.Tensor  # (N,) words under each table row
     labels: torch.Tensor  # (N,) class of each table row, -1: unlabelled
     node_rows: list[torch.Tensor]  # per sentence: table row of each node, in node order
+
+    def internal_children(self) -> torch.Tensor:
+        """(M, 2) the table rows of the children of every internal row, in table order (no
+        rows when every tree is one word)."""
+        return torch.cat([self.leaf_ids.new_zeros(0, 2), *self.levels])
 
     @classmethod
     def build(cls, trees: list[LabelledTree[int]], device: torch.device) -> TreeBatch:
@@ -85,8 +92,7 @@ class TreeBatch:
         counts[rows] = np.concatenate([shape.words for shape in shapes])
         labels[rows] = np.concatenate([tree.node_labels for tree in trees])
         return cls(torch.tensor([i for t in trees for i in t.leaves], device=device),
-                   [(pairs[a:b, 0], pairs[a:b, 1]) for a, b in zip(np.r_[0, ends][:-1], ends,
-                                                                   strict=True)],
+                   [pairs[a:b] for a, b in zip(np.r_[0, ends][:-1], ends, strict=True)],
                    torch.from_numpy(counts).to(device), torch.from_numpy(labels).to(device),
                    list(torch.from_numpy(rows).to(device).split(sizes.tolist())))
 
@@ -114,8 +120,7 @@ class TreeBatch:
                 left, right = trees[s].children[node - len(trees[s].leaves)]
                 pairs.append((row[s, left], row[s, right]))
                 counts[row[s, node]] = counts[row[s, left]] + counts[row[s, right]]
-            pairs = torch.tensor(pairs, device=device)
-            levels.append((pairs[:, 0], pairs[:, 1]))
+            levels.append(torch.tensor(pairs, device=device))
         node_rows = []
         for s, tree in enumerate(trees):
             rows = [row[s, node] for node in range(len(tree.node_labels))]

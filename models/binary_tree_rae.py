@@ -42,7 +42,11 @@ class BinaryTreeRAE(nn.Module):
         return F.normalize(vectors, dim=-1) if self.config.normalise_leaves else vectors
 
     def parent(self, left: torch.Tensor, right: torch.Tensor) -> torch.Tensor:
-        return F.normalize(torch.tanh(self.compose(torch.cat([left, right], -1))), dim=-1)
+        return self.parent_of(torch.cat([left, right], -1))
+
+    def parent_of(self, children: torch.Tensor) -> torch.Tensor:
+        """(..., 2d) children, [left; right] -> (..., d) parents."""
+        return F.normalize(torch.tanh(self.compose(children)), dim=-1)
 
     def reconstruction_error(self, left, right, left_count, right_count, parent):
         """Error of rebuilding the children from `parent`, weighted by the words under each."""

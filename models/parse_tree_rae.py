@@ -26,15 +26,16 @@ class TreeNodes:
 class ParseTreeRAE(BinaryTreeRAE):
     def forward(self, batch: TreeBatch) -> TreeNodes:
         table = self.leaves(batch.leaf_ids)
-        errors = [table.new_zeros(0)]
-        for left, right in batch.levels:
-            left_vectors, right_vectors = table[left], table[right]
-            parents = self.parent(left_vectors, right_vectors)
-            errors.append(self.reconstruction_error(left_vectors, right_vectors,
-                                                    batch.counts[left], batch.counts[right],
-                                                    parents))
-            table = torch.cat([table, parents])
-        return TreeNodes(table, torch.cat(errors))
+        for level in batch.levels:
+            table = torch.cat([table, self.parent_of(table[level].flatten(1))])
+        # No parent reads an error, so the errors of all levels are one batched product
+        # after the last level: a level's step is a few small kernels, and their count is
+        # what bounds the speed.
+        pairs = batch.internal_children()
+        children, counts = table[pairs], batch.counts[pairs]
+        return TreeNodes(table, self.reconstruction_error(
+            children[:, 0], children[:, 1], counts[:, 0], counts[:, 1],
+            table[len(batch.leaf_ids):]))
 
 
 def reference_nodes(model: BinaryTreeRAE, tree: LabelledTree[int]

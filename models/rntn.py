@@ -27,6 +27,16 @@ from models.parse_tree_rae import TreeNodes
 RANDOM_WORDS = 0.1
 
 
+def word_vectors(vocab_size: int, dim: int) -> nn.Embedding:
+    """A phrase model's word vectors, random, with sparse gradients: a batch holds a few
+    hundred of the vocabulary's words, and AdaGrad then steps their rows only. With a dense
+    gradient, stepping the whole table was most of a training step's time."""
+    embeddings = nn.Embedding(vocab_size, dim, padding_idx=0, sparse=True)
+    with torch.no_grad():
+        embeddings.weight.uniform_(-RANDOM_WORDS, RANDOM_WORDS)
+    return embeddings
+
+
 @dataclass
 class RNTNConfig:
     vocab_size: int
@@ -39,12 +49,11 @@ class RNTN(nn.Module):
         super().__init__()
         d = config.dim
         self.config = config
-        self.embeddings = nn.Embedding(config.vocab_size, d, padding_idx=0)
+        self.embeddings = word_vectors(config.vocab_size, d)
         self.compose = nn.Linear(2 * d, d)  # W, b
         self.tensor = nn.Parameter(torch.empty(2 * d, 2 * d, d))  # V
         self.node_classifier = nn.Linear(d, config.classes)  # softmax at every node
         with torch.no_grad():
-            self.embeddings.weight.uniform_(-RANDOM_WORDS, RANDOM_WORDS)
             bound = 1 / (2 * math.sqrt(d))
             self.compose.weight.uniform_(-bound, bound)
             self.compose.weight += torch.eye(d).repeat(1, 2)
@@ -53,7 +62,10 @@ class RNTN(nn.Module):
 
     def parent(self, left: torch.Tensor, right: torch.Tensor) -> torch.Tensor:
         """(..., d) children -> (..., d) parents."""
-        c = torch.cat([left, right], -1)  # (..., 2d)
+        return self.parent_of(torch.cat([left, right], -1))
+
+    def parent_of(self, c: torch.Tensor) -> torch.Tensor:
+        """(..., 2d) children, [left; right] -> (..., d) parents."""
         d = self.config.dim
         # cᵀ V[k] c for every k at once: c (.., 2d) x V (2d, 2d·d) -> (.., 2d, d), then · c
         quadratic = (c @ self.tensor.view(2 * d, 2 * d * d)).view(*c.shape, d)
@@ -61,8 +73,8 @@ class RNTN(nn.Module):
 
     def forward(self, batch: TreeBatch) -> TreeNodes:
         table = self.embeddings(batch.leaf_ids)
-        for left, right in batch.levels:
-            table = torch.cat([table, self.parent(table[left], table[right])])
+        for level in batch.levels:
+            table = torch.cat([table, self.parent_of(table[level].flatten(1))])
         return TreeNodes(table, table.new_zeros(0))  # no reconstruction
 
     def penalties(self) -> dict[str, list[nn.Parameter]]:

@@ -18,7 +18,7 @@ from torch import nn
 
 from data.trees import LabelledTree, TreeBatch
 from models.parse_tree_rae import TreeNodes
-from models.rntn import RANDOM_WORDS
+from models.rntn import word_vectors
 
 
 @dataclass
@@ -34,35 +34,47 @@ class TreeLSTM(nn.Module):
         super().__init__()
         m = config.memory
         self.config = config
-        self.embeddings = nn.Embedding(config.vocab_size, config.dim, padding_idx=0)
+        self.embeddings = word_vectors(config.vocab_size, config.dim)
         self.leaf_gates = nn.Linear(config.dim, 3 * m)  # i, o, u of a word
         self.node_gates = nn.Linear(2 * m, 5 * m)  # i, f_l, f_r, o, u of a phrase
         self.node_classifier = nn.Linear(m, config.classes)
-        with torch.no_grad():
-            self.embeddings.weight.uniform_(-RANDOM_WORDS, RANDOM_WORDS)
 
     def leaf(self, words: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(..., dim) word vectors -> (c, h), each (..., memory)."""
-        i, o, u = self.leaf_gates(words).chunk(3, -1)
-        c = torch.sigmoid(i) * torch.tanh(u)
-        return c, torch.sigmoid(o) * torch.tanh(c)
+        gates = self.leaf_gates(words)
+        m = self.config.memory
+        i, o = torch.sigmoid(gates[..., : 2 * m]).chunk(2, -1)
+        c = i * torch.tanh(gates[..., 2 * m :])
+        return c, o * torch.tanh(c)
 
     def node(self, left: tuple[torch.Tensor, torch.Tensor], right: tuple[torch.Tensor, torch.Tensor]
              ) -> tuple[torch.Tensor, torch.Tensor]:
         """The children's (c, h) -> the parent's (c, h), each (..., memory)."""
         (c_left, h_left), (c_right, h_right) = left, right
-        i, f_left, f_right, o, u = self.node_gates(torch.cat([h_left, h_right], -1)).chunk(5, -1)
-        c = (torch.sigmoid(i) * torch.tanh(u) + torch.sigmoid(f_left) * c_left
-             + torch.sigmoid(f_right) * c_right)
-        return c, torch.sigmoid(o) * torch.tanh(c)
+        return self.node_of(torch.stack([c_left, c_right], -2), torch.cat([h_left, h_right], -1))
+
+    def node_of(self, c_children: torch.Tensor, h_children: torch.Tensor
+                ) -> tuple[torch.Tensor, torch.Tensor]:
+        """(..., 2, memory) the children's c, (..., 2 memory) their h, [left; right] -> the
+        parent's (c, h)."""
+        gates = self.node_gates(h_children)
+        m = self.config.memory
+        # one sigmoid for the four gates: a level's step is a few small kernels, and their
+        # count is what bounds the speed
+        i, f_left, f_right, o = torch.sigmoid(gates[..., : 4 * m]).chunk(4, -1)
+        c = (i * torch.tanh(gates[..., 4 * m :]) + f_left * c_children[..., 0, :]
+             + f_right * c_children[..., 1, :])
+        return c, o * torch.tanh(c)
 
     def forward(self, batch: TreeBatch) -> TreeNodes:
         """-> every node's state h in the table (N, memory); no reconstruction."""
-        memory, states = self.leaf(self.embeddings(batch.leaf_ids))
-        for left, right in batch.levels:
-            c, h = self.node((memory[left], states[left]), (memory[right], states[right]))
-            memory, states = torch.cat([memory, c]), torch.cat([states, h])
-        return TreeNodes(states, states.new_zeros(0))
+        m = self.config.memory
+        table = torch.cat(self.leaf(self.embeddings(batch.leaf_ids)), -1)  # rows: [c; h]
+        for level in batch.levels:
+            children = table[level]  # (k, 2, [c; h])
+            parent = self.node_of(children[..., :m], children[..., m:].flatten(-2))
+            table = torch.cat([table, torch.cat(parent, -1)])
+        return TreeNodes(table[:, m:], table.new_zeros(0))
 
     def penalties(self) -> dict[str, list[nn.Parameter]]:
         """The weights each L2 weight of the config applies to (no biases; the word vectors'

@@ -16,7 +16,10 @@ def adam(parameters: Iterable[torch.nn.Parameter], lr: float) -> torch.optim.Ada
 
 
 def adagrad(model: torch.nn.Module, lr: float, word_lr: float) -> torch.optim.Adagrad:
-    """AdaGrad, the word vectors (model.embeddings) at a rate of their own."""
+    """AdaGrad, the word vectors (model.embeddings) at a rate of their own. Their gradient
+    may be sparse: nn.Embedding makes it well-formed, so torch's check of it is left off
+    (stated, which also silences torch's warning that it is off)."""
+    torch.sparse.check_sparse_tensor_invariants.disable()
     words = model.embeddings.weight
     rest = [p for p in model.parameters() if p is not words]
     return torch.optim.Adagrad([{"params": rest, "lr": lr}, {"params": [words], "lr": word_lr}])

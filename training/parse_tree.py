@@ -93,7 +93,7 @@ def l2_penalty(model: nn.Module, l2: dict[str, float], words: torch.Tensor) -> t
     """Σ over model.penalties()' groups of l2[group] / 2 · the squared norm of its tensors; of
     the word vectors, only those of `words` (a batch's), as CoreNLP regularises them: a
     penalty on every word at every step would move all of them at AdaGrad's full rate."""
-    groups = {**model.penalties(), "words": [model.embeddings.weight[words.unique()]]}
+    groups = {**model.penalties(), "words": [model.embeddings(words.unique())]}
     return sum(l2[group] / 2 * sum(p.pow(2).sum() for p in tensors)
                for group, tensors in groups.items())
 

@@ -235,8 +235,8 @@ class RNTNSection(PhraseSection):
     """The RNTN, trained as CoreNLP's SentimentTraining trains it."""
 
     dim: int = _count(25, 300)  # word and node vector size d (the paper: 25-35)
-    epochs: int = _count(40, MAX_EPOCHS)
-    patience: int = _count(10, MAX_EPOCHS)  # AdaGrad's restarts make the dev curve ragged
+    epochs: int = _count(100, MAX_EPOCHS)
+    patience: int = _count(25, MAX_EPOCHS)  # AdaGrad's restarts make the dev curve ragged
 
 
 @dataclass

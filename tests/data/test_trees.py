@@ -13,8 +13,7 @@ CPU = torch.device("cpu")
 def _same(a: TreeBatch, b: TreeBatch) -> None:
     assert torch.equal(a.leaf_ids, b.leaf_ids) and torch.equal(a.counts, b.counts)
     assert torch.equal(a.labels, b.labels) and len(a.levels) == len(b.levels)
-    for (left, right), (reference_left, reference_right) in zip(a.levels, b.levels, strict=True):
-        assert torch.equal(left, reference_left) and torch.equal(right, reference_right)
+    assert all(torch.equal(x, y) for x, y in zip(a.levels, b.levels, strict=True))
     assert len(a.node_rows) == len(b.node_rows)
     assert all(torch.equal(x, y) for x, y in zip(a.node_rows, b.node_rows, strict=True))
 
