@@ -44,7 +44,7 @@ def train_supervised(model: nn.Module, lengths: list[int],
             loss = batch_loss(model, batch)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), schedule.clip_norm)
+            clip_gradients(model, schedule.clip_norm)
             optimizer.step()
             loop.record(check_finite(loss.item(), f"{description}, epoch {epoch + 1}")
                         * len(batch), len(batch))
@@ -57,6 +57,21 @@ def train_supervised(model: nn.Module, lengths: list[int],
     if stopper is None:
         return Curve(train_loss=list(loop.losses), best_epoch=len(loop.losses) - 1)
     return stopper.finish(model)
+
+
+def clip_gradients(model: nn.Module, max_norm: float) -> None:
+    """nn.utils.clip_grad_norm_, which has no kernel for sparse gradients (the phrase models'
+    word vectors have them): their norm is that of their coalesced values."""
+    gradients = [p.grad for p in model.parameters() if p.grad is not None]
+    if not any(gradient.is_sparse for gradient in gradients):
+        nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+        return
+    norm = torch.stack([(g.coalesce().values() if g.is_sparse else g).norm()
+                        for g in gradients]).norm()
+    coefficient = max_norm / (norm + 1e-6)  # clip_grad_norm_'s
+    if coefficient < 1:
+        for gradient in gradients:
+            gradient.mul_(coefficient)
 
 
 def best_alpha(alphas: list[float], seed: int, new_model: Callable[[], nn.Module],

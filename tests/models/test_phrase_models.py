@@ -1,14 +1,22 @@
 """The batched, level-by-level RNTN and Tree-LSTM equal their recursive one-tree references:
 every node's vector, the loss and its gradients."""
 
+import math
+
 import numpy as np
 import pytest
 import torch
 
 from data.trees import TreeBatch
 from models import rntn, tree_lstm
+from pipeline.infra.config import RNTNSection
 from training.optimizer import adagrad
-from training.parse_tree import l2_penalty, phrase_loss, reference_phrase_cross_entropy
+from training.parse_tree import (
+    l2_penalty,
+    phrase_loss,
+    reference_phrase_cross_entropy,
+    train_phrase_tree,
+)
 
 CPU = torch.device("cpu")
 L2 = {"compose": 1e-3, "classifier": 1e-4, "words": 1e-4}
@@ -97,3 +105,16 @@ def test_only_a_batchs_words_are_penalised():
     (gradient,) = torch.autograd.grad(penalty, [model.embeddings.weight])
     assert torch.allclose(penalty, model.embeddings.weight[[2, 4]].pow(2).sum())
     assert _dense(gradient).abs().sum(1).nonzero().flatten().tolist() == [2, 4]
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_training_as_classify_trains_them(name, random_tree):
+    """train_phrase_tree: AdaGrad on the sparse word gradients, clipped, restarted each epoch,
+    early stopping on the dev roots."""
+    new_model, _ = MODELS[name]
+    torch.manual_seed(3)
+    model, trees = new_model(), _trees(random_tree, seed=3, count=20)
+    section = RNTNSection(epochs=2, patience=2, batch_size=5, clip_norm=0.5)
+    dev = (trees[:5], np.array([tree.node_labels[-1] for tree in trees[:5]]))
+    curve = train_phrase_tree(model, trees, dev, section, 0, CPU)
+    assert len(curve.train_loss) == 2 and all(map(math.isfinite, curve.train_loss))

@@ -1,14 +1,17 @@
 """The shared pieces of every family's training: the choice of alpha and the head on fixed
 features."""
 
+import copy
+
 import numpy as np
+import pytest
 import torch
 from torch import nn
 
 from training.early_stopping import Curve
 from training.head import head_probabilities, refit_head_probabilities
 from training.schedule import Schedule
-from training.supervised import best_alpha, train_supervised
+from training.supervised import best_alpha, clip_gradients, train_supervised
 
 
 def test_every_alpha_starts_from_the_same_initialisation_and_the_best_dev_wins():
@@ -70,3 +73,19 @@ def test_a_refit_head_takes_the_steps_it_is_given():
                                                   torch.as_tensor(labels["train"])).item())
     assert not torch.equal(heads[0].weight, heads[1].weight)
     assert losses[1] < losses[0]  # the 29 further steps trained on the train part
+
+
+@pytest.mark.parametrize("max_norm", [1e-3, 1e6])
+def test_clipping_sparse_gradients_equals_clipping_their_dense_copies(max_norm):
+    torch.manual_seed(0)
+    sparse = torch.nn.Sequential(torch.nn.Embedding(30, 4, sparse=True), torch.nn.Linear(4, 2))
+    dense = copy.deepcopy(sparse)
+    dense[0].sparse = False
+    words = torch.tensor([[3, 7, 7, 12]])
+    for model in (sparse, dense):
+        model(words).pow(2).sum().backward()
+    assert sparse[0].weight.grad.is_sparse
+    clip_gradients(sparse, max_norm)
+    clip_gradients(dense, max_norm)
+    for mine, theirs in zip(sparse.parameters(), dense.parameters(), strict=True):
+        assert torch.allclose(mine.grad.to_dense(), theirs.grad, rtol=1e-6, atol=1e-9)
