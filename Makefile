@@ -33,6 +33,8 @@ FAMILY.greedy-random := mr
 FAMILY.tree          := sst2 sst5
 FAMILY.rntn          := sst2 sst5
 FAMILY.treelstm      := sst2 sst5
+# the families that follow parse trees: exporting one takes the parser along
+TREE_FAMILIES        := tree rntn treelstm
 
 FAMILY_NAMES := $(sort $(patsubst FAMILY.%,%,$(filter FAMILY.%,$(.VARIABLES))))
 
@@ -67,6 +69,7 @@ FOLDERS  := $(shell $(PYTHON) -m pipeline.infra.paths '$(CONFIG)' '$(SEED)' \
 RUN_NAME := $(word 1,$(FOLDERS))
 RUN      := $(BUILD)/$(RUN_NAME)
 PRETRAIN := $(BUILD)/$(word 2,$(FOLDERS))/pretrain.pt
+PARSER   := $(RUN)/parser.pt
 UNLABELED := $(BUILD)/data/$(word 3,$(FOLDERS)).json
 # the data set's name in artifacts and reports, and its kind: the built-in name, or user
 DATANAME := $(word 4,$(FOLDERS))
@@ -106,7 +109,7 @@ PRETRAIN_STAGE = $(if $(filter-out 1,$(NPROC)),$(PY) -m pipeline.launch --standa
                    --nproc-per-node=$(NPROC) -m pipeline,$(STAGE))
 
 .DEFAULT_GOAL := help
-.PHONY: help install prepare pretrain classify eval benchmark sweep predict export serve toy \
+.PHONY: help install prepare pretrain classify eval benchmark sweep parser predict export serve toy \
         bench test test-fast clean FORCE
 
 help: ## list targets and variables
@@ -156,7 +159,7 @@ $(RUN)/classify-%-$(TASK).pt $(RUN)/model-%-$(TASK).pt: $(PRETRAIN) $(LABELED) $
 
 eval: $(REPORT) ## baselines, metrics and figures -> reports/DATASET-PROTOCOL/RUN/
 
-$(REPORT): $(CLASSIFY) $(REPORT_STALE)
+$(REPORT): $(CLASSIFY) $(if $(filter $(TREE_FAMILIES),$(FAMILIES)),$(PARSER)) $(REPORT_STALE)
 	$(STAGE) eval $(ARGS) $(TASK_ARGS) --model $(MODELS)
 
 # Every built-in task with its own protocol, every family that runs on it; stages already built
@@ -186,6 +189,11 @@ sweep: $(LABELED) $(UNLABELED) ## make eval for each of SEEDS, JOBS at once -> r
 
 sweep-seed-%:
 	@$(MAKE) --no-print-directory eval SEED=$* JOBS=1
+
+parser: $(PARSER) ## learn a parser from SST's training trees -> build/RUN/parser.pt, reports/sst-parser/
+
+$(PARSER): $(PRETRAIN) $(BUILD)/data/sst.json $(COMPUTING_CODE)
+	$(STAGE) parser $(ARGS)
 
 # TEXT reaches predict through the environment, never through the shell or make's own
 # expansion: $(value TEXT) is the text as typed, whatever $, quotes or backticks it holds.

@@ -137,6 +137,25 @@ def _probe_lines(probes: dict[str, dict]) -> list[str]:
               for row, score in probes.items())]
 
 
+def _parsed_lines(report: dict) -> list[str]:
+    """The tree families on the parser's trees beside SST's (pipeline/parsed_trees.py)."""
+    parsed = report.get("parsed_trees")
+    if not parsed:
+        return []
+    gold = {row["model"]: row["accuracy"] for row in report["results"]}
+    probes = report.get("probes", {})
+    return ["", f"On parsed trees: the models that follow trees, given the trees of this "
+                f"project's parser (`make parser`: learned from SST's training brackets, "
+                f"bracket F1 {parsed['parser_f1']:.1f} on the test trees) instead of SST's; the "
+                f"probes' sentences parsed too, as a typed sentence is.", "",
+            "| model | gold trees % | parsed trees % | probes, gold-style trees % | "
+            "probes, parsed % |", "| --- | --- | --- | --- | --- |",
+            *(f"| {name} | {_percent(gold[name])} | {_percent(row['accuracy'])} | "
+              f"{_percent(probes[name]['accuracy']) if name in probes else '-'} | "
+              f"{_percent(row['probes']['accuracy']) if row['probes'] else '-'} |"
+              for name, row in parsed["rows"].items())]
+
+
 def _measured(report: dict) -> list[str]:
     return [
         "## Measured",
@@ -156,6 +175,7 @@ def _measured(report: dict) -> list[str]:
         *_refit_lines(report.get("refit_rows", [])),
         *_fusion_lines(report.get("fusion")),
         *_probe_lines(report.get("probes", {})),
+        *_parsed_lines(report),
         "",
         f"## Reported in the literature (not measured here; "
         f"{REFERENCE_PROTOCOLS.get(report['dataset'], '10-fold CV')})",

@@ -151,8 +151,9 @@ class RAEClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[probs.argmax(1)]
 
     def tree(self, text: str) -> Tree:
-        """The tree a greedy RAE builds of the sentence, every node labelled by its own
-        prediction (a NodeLabel: the class name, with .prob)."""
+        """The tree a greedy RAE builds of the sentence, or the parse tree a loaded folder of
+        a family that follows trees (tree, rntn, treelstm) reads it by, every node labelled by
+        its own prediction (a NodeLabel: the class name, with .prob)."""
         check_is_fitted(self, "trained_")
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}: {text!r:.60}")

@@ -35,6 +35,7 @@ from pipeline.infra.locks import exclusive
 from pipeline.infra.options import Run, add_common, dataset_of
 from pipeline.infra.paths import classify_target
 from pipeline.infra.provenance import provenance
+from pipeline.parsed_trees import parsed_tree_scores
 from pipeline.trained import load_model
 from training.inference import predict_proba
 from training.parse_tree import root_probabilities
@@ -229,6 +230,7 @@ def _measure(run: Run, inputs: Inputs) -> tuple[dict, list[dict]]:
         "unroll": unroll,
         "fusion": fusion,
         "probes": _probe_scores(run, task, inputs.families),
+        "parsed_trees": parsed_tree_scores(run, task, inputs.families),
         "data": {"source": task.prepared["source"], "sentences": len(task.texts),
                  "skipped_lines": task.prepared["dropped"],
                  "oov_token_rate": float(np.mean([t not in vocab.index for t in tokens])),

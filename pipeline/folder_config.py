@@ -19,7 +19,8 @@ from pipeline.infra.values import MAX_SEED
 from pipeline.trained import LABELS, TrainedModel
 
 FORMAT = "rae-sentiment-model"
-FORMAT_VERSION = 2  # 2: SHA256SUMS seals the files read back (model_folder.py)
+# 2: SHA256SUMS seals the files read back (model_folder.py); 3: "parser", a tree family's
+FORMAT_VERSION = 3
 MAKE_TARGET = "export"
 FIX = "export the model again"
 
@@ -30,7 +31,23 @@ def folder_config(trained: TrainedModel, accuracy: dict | None) -> dict:
             "dimensions": _dimensions(trained.config, trained.vocab),
             "made_from": {**trained.made_from, "commit": git_commit()},
             "accuracy": accuracy, "config_digest": trained.config.digest(),
-            "config": trained.config.to_dict()}
+            "config": trained.config.to_dict(), "parser": _parser(trained)}
+
+
+def _parser(trained: TrainedModel) -> dict | None:
+    """What a tree family's folder records of its parser (its files hold the rest)."""
+    parser = trained.parser
+    if parser is None:
+        return None
+    return {"config": parser.config.to_dict(), "test_f1": parser.test_f1,
+            "vocabulary": len(parser.vocab)}
+
+
+def _parser_field(parser) -> bool:
+    return parser is None or (
+        isinstance(parser, dict) and set(parser) == {"config", "test_f1", "vocabulary"}
+        and isinstance(parser["config"], dict) and isinstance(parser["vocabulary"], int)
+        and isinstance(parser["test_f1"], int | float) and 0 <= parser["test_f1"] <= 100)
 
 
 def _dimensions(config: Config, vocab: Vocabulary) -> dict:
@@ -79,6 +96,8 @@ FIELDS = {
                                     f"seed (0..{MAX_SEED}) and row"),
     "config_digest": str,
     "config": dict,
+    "parser": (object, _parser_field, "null, or a table of config, test_f1 (0..100) and "
+                                      "vocabulary"),
 }
 
 
@@ -91,9 +110,13 @@ def check_fields(config, path: Path) -> None:
         raise ArtifactError(f"{path} holds unknown key '{unknown[0]}' (known: "
                             f"{', '.join(FIELDS)})", FIX)
     family = FAMILIES.get(config["family"])
-    if family is None or family.needs_trees:
+    if family is None:
         raise ArtifactError(f"{path} names family {config['family']!r}; this code reads "
-                            f"linear, greedy and greedy-random model folders")
+                            f"{', '.join(FAMILIES)} model folders")
+    if family.needs_trees != (config["parser"] is not None):
+        has = "has a parser" if config["parser"] is not None else "has no parser"
+        raise ArtifactError(f"{path}: family {family.name} {has}, but its models "
+                            f"{'read' if family.needs_trees else 'need no'} parse trees", FIX)
 
 
 def check_agrees(config: dict, checked: Config, vocab: Vocabulary, path: Path) -> None:

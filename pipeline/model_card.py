@@ -91,7 +91,17 @@ def _trained_on(trained: TrainedModel) -> str:
     return (f"{source}, seed {made.get('seed', 'unknown')}, settings digest "
             f"`{trained.config.digest()}` (config.json holds them all). Classes: "
             f"{', '.join(trained.labels)}. Vocabulary: {len(trained.vocab):,} tokens "
-            f"(vocab.txt); a sentence is read from its last {trained.max_length} tokens.")
+            f"(vocab.txt); a sentence is read from its last {trained.max_length} tokens."
+            + _parsed_by(trained))
+
+
+def _parsed_by(trained: TrainedModel) -> str:
+    if trained.parser is None:
+        return ""
+    return (f" The model follows a sentence's binary parse tree, which the span parser in "
+            f"this folder gives it (parser.safetensors, parser-vocab.txt): learned from SST's "
+            f"training trees, their brackets only, it finds {trained.parser.test_f1:.1f}% of "
+            f"the brackets of SST's test trees (bracket F1).")
 
 
 def _capitalised(text: str) -> str:

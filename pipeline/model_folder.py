@@ -8,6 +8,8 @@
 - vocab.txt: one token per line, line i is the embedding row i (<pad> and <unk> first);
 - vectors.txt: the model's word vectors in word2vec's text format (gensim and fastText read it);
 - README.md: the model card (model_card.py);
+- parser.safetensors, parser-vocab.txt: for a family that follows parse trees (tree, rntn,
+  treelstm), the parser that gives a text its tree (`make parser`), with its own vocabulary;
 - SHA256SUMS: the SHA-256 of each file read back, as `sha256sum` writes it (so
   `sha256sum -c SHA256SUMS` checks a copy).
 
@@ -25,6 +27,7 @@ import json
 import os
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -44,18 +47,31 @@ from pipeline.folder_config import (
     folder_config,
 )
 from pipeline.infra.artifacts import PARTIAL, ArtifactError
+from pipeline.text_parser import build_text_parser
 from pipeline.trained import TrainedModel, build_trained, saved_config
 
 # The files a model is built from, each sealed in SEAL; reading one more is one more name here.
 READ_BACK = ("config.json", "vocab.txt", "model.safetensors")
+PARSER_FILES = ("parser-vocab.txt", "parser.safetensors")  # read back too, where they are
 SEAL = "SHA256SUMS"
-OWN_FILES = frozenset({*READ_BACK, "vectors.txt", "README.md", SEAL})
+OWN_FILES = frozenset({*READ_BACK, *PARSER_FILES, "vectors.txt", "README.md", SEAL})
 
 
 def word_vectors(trained: TrainedModel) -> torch.Tensor:
     model = trained.model
+    if trained.family.needs_trees:
+        return model.embeddings.weight.detach().cpu()
     embeddings = model.rae.embeddings if trained.draws_trees else model.encoder.embeddings
     return embeddings.weight.detach().cpu()
+
+
+def _tensors(module: torch.nn.Module) -> bytes:
+    return save({name: t.detach().cpu().contiguous() for name, t in module.state_dict().items()},
+                metadata={"format": "pt"})
+
+
+def _words(vocab: Vocabulary) -> bytes:
+    return "".join(f"{w}\n" for w in vocab.words).encode("utf-8")
 
 
 def checksums(files: dict[str, bytes]) -> str:
@@ -84,12 +100,12 @@ def save_folder(trained: TrainedModel, folder: Path, card: str,
     problem = destination_problem(folder)
     if problem:
         raise ArtifactError(problem)
-    state = {name: t.detach().cpu().contiguous() for name, t in
-             trained.model.state_dict().items()}
     config = json.dumps(folder_config(trained, accuracy), indent=1, ensure_ascii=False) + "\n"
-    read_back = {"config.json": config.encode("utf-8"),
-                 "vocab.txt": "".join(f"{w}\n" for w in trained.vocab.words).encode("utf-8"),
-                 "model.safetensors": save(state, metadata={"format": "pt"})}
+    read_back = {"config.json": config.encode("utf-8"), "vocab.txt": _words(trained.vocab),
+                 "model.safetensors": _tensors(trained.model)}
+    if trained.parser is not None:
+        read_back.update(zip(PARSER_FILES, (_words(trained.parser.vocab),
+                                            _tensors(trained.parser.model)), strict=True))
     vectors = io.BytesIO()
     write_vectors(vectors, trained.vocab.words, word_vectors(trained))
     files = {**read_back, SEAL: checksums(read_back).encode(), "vectors.txt": vectors.getvalue(),
@@ -131,23 +147,42 @@ def load_folder(folder: Path, trees: bool = False) -> TrainedModel:
     files = {name: _read(folder / name) for name in READ_BACK}  # once: what is checked is built
     path = folder / "config.json"
     config = _read_config(files["config.json"], path)
+    if config.get("parser") is not None:
+        files.update({name: _read(folder / name) for name in PARSER_FILES})
     _check_seal(folder, files)
     check_fields(config, path)
     vocab = _vocabulary(files["vocab.txt"], folder / "vocab.txt")
     checked = saved_config(config["config"], len(vocab), path, MAKE_TARGET)
     check_agrees(config, checked, vocab, path)
-    try:
-        state = load(files["model.safetensors"])
-    except (SafetensorError, ValueError) as err:
-        raise ArtifactError(f"{folder}/model.safetensors cannot be read "
-                            f"({str(err).splitlines()[0] if str(err) else type(err).__name__})",
-                            FIX) from None
+    state = _state(files["model.safetensors"], folder / "model.safetensors")
     trained = build_trained(FAMILIES[config["family"]], checked, vocab, config["labels"], state,
                             folder / "model.safetensors", MAKE_TARGET, config["made_from"])
+    if config["parser"] is not None:
+        trained = replace(trained, parser=_parser(folder, files, config["parser"]))
     if trees and not trained.draws_trees:
         raise ArtifactError(f"{folder} holds a {trained.family.name} RAE, which builds no "
                             f"trees; trees need a greedy one (`make export MODEL=greedy`)")
     return trained
+
+
+def _state(raw: bytes, path: Path) -> dict[str, torch.Tensor]:
+    try:
+        return load(raw)
+    except (SafetensorError, ValueError) as err:
+        raise ArtifactError(f"{path} cannot be read "
+                            f"({str(err).splitlines()[0] if str(err) else type(err).__name__})",
+                            FIX) from None
+
+
+def _parser(folder: Path, files: dict[str, bytes], recorded: dict):
+    """The folder's parser, from its files and config.json's "parser" (checked by
+    check_fields)."""
+    vocab = _vocabulary(files["parser-vocab.txt"], folder / "parser-vocab.txt")
+    path = folder / "config.json"
+    config = saved_config(recorded["config"], len(vocab), path, MAKE_TARGET)
+    state = _state(files["parser.safetensors"], folder / "parser.safetensors")
+    return build_text_parser(config, vocab, state, recorded["test_f1"],
+                             folder / "parser.safetensors", MAKE_TARGET)
 
 
 def _read(path: Path) -> bytes:

@@ -2,8 +2,11 @@
 
 Sentences come as arguments, or one per line on stdin. Each gives one JSON line:
 {"text": ..., "label": "pos" | "neg", "prob": probability of that label}. With --tree the
-greedy tree RAE answers (`make classify MODEL=greedy`) and each line also carries "tree": the
-tree it built, in nltk.Tree bracket form, each node labelled by its own softmax.
+greedy tree RAE answers (`make classify MODEL=greedy`), or the model folder given, and each line
+also carries "tree": the tree it built or parsed, in nltk.Tree bracket form, each node labelled
+by its own softmax as class:probability ("pos:0.93"; a space in a class name written as _). A
+folder of a family that follows parse trees (tree, rntn, treelstm) parses the sentence with its
+own parser and labels the words too.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from itertools import chain
 from pathlib import Path
 
 import torch
+from nltk import Tree
 
 from data.tasks import task_name
 from pipeline.families import FAMILIES
@@ -69,8 +73,16 @@ def _chunks(lines, size: int):
 
 def as_json(text: str, answer: dict) -> dict:
     """An answer as predict prints it: the tree in nltk's one-line bracket form."""
-    tree = {"tree": answer["tree"].pformat(margin=10**9)} if "tree" in answer else {}
+    tree = {"tree": _probabilities_shown(answer["tree"]).pformat(margin=10**9)
+            } if "tree" in answer else {}
     return {"text": text, "label": answer["label"], "prob": answer["prob"], **tree}
+
+
+def _probabilities_shown(tree: Tree) -> Tree:
+    """The tree with each node's label written class:probability."""
+    label = f"{tree.label().replace(' ', '_')}:{tree.label().prob:.2f}"
+    return Tree(label, [_probabilities_shown(child) if isinstance(child, Tree) else child
+                        for child in tree])
 
 
 def answer_lines(trained: TrainedModel, lines, tree: bool, batch: int = BATCH):

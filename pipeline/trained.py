@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -16,6 +17,7 @@ from torch import nn
 from data.batching import padded_batches
 from data.tasks import TaskError
 from data.tokenize import tokenize
+from data.trees import LabelledTree
 from data.vocab import UNK, Vocabulary
 from models.classifier import GreedyRAEClassifier
 from pipeline.families import Family
@@ -23,6 +25,10 @@ from pipeline.infra.artifacts import ArtifactError, NotACheckpoint, load_torch
 from pipeline.infra.config import Config, ConfigError, parse_config
 from pipeline.infra.schema import VOCABULARY, expect, expect_state, on_meta, tensors, words
 from training.inference import predict_proba
+from training.parse_tree import node_probabilities
+
+if TYPE_CHECKING:  # it reads configs through this module
+    from pipeline.text_parser import TextParser
 
 BATCH = 256  # sentences per forward pass: memory stays bounded on endless input
 # A text is tokenised from its last MAX_CHARACTERS only: the model reads its last max_length
@@ -60,6 +66,8 @@ class TrainedModel:
     config: Config
     made_from: dict = field(default_factory=dict)  # dataset, protocol, digests, commit
     device: torch.device = torch.device("cpu")
+    # A family that follows parse trees (tree, rntn, treelstm) reads text through a parser.
+    parser: TextParser | None = None
 
     @property
     def max_length(self) -> int:
@@ -67,10 +75,11 @@ class TrainedModel:
 
     @property
     def draws_trees(self) -> bool:
-        return isinstance(self.model, GreedyRAEClassifier)
+        return isinstance(self.model, GreedyRAEClassifier) or self.parser is not None
 
     def to(self, device: torch.device) -> TrainedModel:
-        return replace(self, model=self.model.to(device), device=device)
+        parser = self.parser.to(device) if self.parser is not None else None
+        return replace(self, model=self.model.to(device), device=device, parser=parser)
 
     def words(self, text: str) -> list[str]:
         return words_read(text, self.max_length)
@@ -80,9 +89,12 @@ class TrainedModel:
 
     def probabilities(self, texts: Iterable[str]) -> np.ndarray:
         """(N, classes) class probabilities, in the order of `texts`."""
-        return self._probabilities(self.read(texts))
+        return self.word_probabilities(self.read(texts))
 
-    def _probabilities(self, words: list[list[str]]) -> np.ndarray:
+    def word_probabilities(self, words: list[list[str]]) -> np.ndarray:
+        """probabilities() of texts already read (read())."""
+        if self.family.needs_trees:
+            return torch.stack([nodes[-1] for nodes in self._parsed(words)[1]]).numpy()
         sentences = [self.vocab.encode(w) for w in words]
         return predict_proba(self.model, sentences, self.max_length, self.device, BATCH)
 
@@ -96,12 +108,38 @@ class TrainedModel:
         if trees:
             return self._tree_answers(words)
         return [{"label": self.labels[int(p.argmax())], "prob": round(float(p.max()), 4)}
-                for p in self._probabilities(words)]
+                for p in self.word_probabilities(words)]
+
+    def _parsed(self, words: list[list[str]]) -> tuple[list, list[torch.Tensor]]:
+        """A tree family's parsed trees of the sentences, and the node softmax of each tree's
+        nodes (nodes, classes), in node order (words first, the root last)."""
+        if self.parser is None:
+            raise ValueError(f"the {self.family.name} model follows parse trees and has no "
+                             f"parser to read text with; export it (`make export`), which "
+                             f"puts the parser in its folder")
+        trees = self.parser.trees(words)
+        labelled = [LabelledTree(self.vocab.encode(w), children, [-1] * (2 * len(w) - 1))
+                    for w, children in zip(words, trees, strict=True)]
+        return trees, node_probabilities(self.model, labelled, self.device)
+
+    def _parsed_tree_answers(self, words: list[list[str]]) -> list[dict]:
+        answers = []
+        for sentence, children, probs in zip(words, *self._parsed(words), strict=True):
+            labels = [self._node_label(p) for p in probs]
+            nodes = [Tree(label, [word]) for label, word in zip(labels, sentence, strict=False)]
+            for (left, right), label in zip(children, labels[len(sentence):], strict=True):
+                nodes.append(Tree(label, [nodes[left], nodes[right]]))
+            best = int(probs[-1].argmax())
+            answers.append({"label": self.labels[best], "prob": round(float(probs[-1, best]), 4),
+                            "tree": nodes[-1]})
+        return answers
 
     @torch.no_grad()
     def _tree_answers(self, words: list[list[str]]) -> list[dict]:
         if not self.draws_trees:
             raise ValueError(f"the {self.family.name} RAE builds no trees; use a greedy one")
+        if self.parser is not None:
+            return self._parsed_tree_answers(words)
         self.model.eval()
         answers: list[dict] = [{}] * len(words)
         sentences = [self.vocab.encode(w) for w in words]

@@ -253,6 +253,21 @@ class TreeLSTMSection(PhraseSection):
 
 
 @dataclass
+class ParserSection(ScheduleSection):
+    """The span parser learned from SST's training trees (their brackets only), Adam on its
+    structured hinge loss, early stopping on the dev trees' bracket F1."""
+
+    epochs: int = _count(15, MAX_EPOCHS)
+    patience: int = _count(3, MAX_EPOCHS)
+    clip_norm: float = _above_zero(5.0, 1e6)
+    training_words: bool = field(default=True)
+    lstm: int = _count(150, 4096)  # BiLSTM state size, each direction
+    layers: int = _count(2, 8)
+    hidden: int = _count(150, 4096)  # the span scorer's hidden layer
+    dropout: float = _dropout(0.3)
+
+
+@dataclass
 class Config:
     data: DataConfig = field(default_factory=DataConfig)
     embeddings: EmbeddingConfig = field(default_factory=EmbeddingConfig)
@@ -263,6 +278,7 @@ class Config:
     tree: TreeConfig = field(default_factory=TreeConfig)
     rntn: RNTNSection = field(default_factory=RNTNSection)
     treelstm: TreeLSTMSection = field(default_factory=TreeLSTMSection)
+    parser: ParserSection = field(default_factory=ParserSection)
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)

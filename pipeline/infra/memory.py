@@ -40,6 +40,9 @@ def largest_tensors(config, vocab_size: int | None = None) -> list[tuple[int, st
          f"(hidden + dim)"),
         (tree_batch * n * 6 * e.dim * KEPT,
          f"a tree RAE batch: batch_size = {tree_batch} x data.max_length = {n} x 6 x dim"),
+        (config.parser.batch_size * (n + 1) ** 2 * config.parser.hidden * 2 * KEPT,
+         f"a parser batch's span table: parser.batch_size = {config.parser.batch_size} x "
+         f"(data.max_length + 1)² x parser.hidden = {config.parser.hidden} x 2"),
     ]
     return sorted(pieces, reverse=True)
 

@@ -91,6 +91,14 @@ class Layout:
     def model(self, family: str, task: str) -> Path:
         return self.run / f"model-{family}-{task}.pt"
 
+    @property
+    def parser(self) -> Path:
+        return self.run / "parser.pt"
+
+    @property
+    def parser_report(self) -> Path:
+        return self.reports / "sst-parser" / self.run_name
+
     def report(self, task: str) -> Path:
         return self.reports / task / self.run_name
 

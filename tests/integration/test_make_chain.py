@@ -16,6 +16,7 @@ import torch
 from nltk import Tree
 
 from data.vectors import read_vectors
+from pipeline import RAEClassifier
 from pipeline.evaluate import UNROLL_POSITIONS
 from pipeline.infra.config import load_config
 from pipeline.infra.paths import folder_names
@@ -185,6 +186,35 @@ def test_sst2_rows_phrases_and_tree_figure(make, chain, data_slice):
     assert set(report["probes"]) == {"linear-rae-finetuned", "greedy-rae", "tree-rae", "rntn",
                                      "treelstm"}
     assert all(row["subsets"]["negation"]["sentences"] > 0 for row in rows.values())
+    # the tree models on the parser's trees too, the probes' sentences parsed
+    parsed_rows = report["parsed_trees"]["rows"]
+    assert set(parsed_rows) == {"tree-rae", "rntn", "treelstm"}
+    assert all(0 <= row["accuracy"] <= 1 and row["probes"]["answers"]
+               for row in parsed_rows.values())
+    assert "On parsed trees" in (report_dir / "accuracy.md").read_text()
+
+    # a phrase model exported with the parser answers a typed sentence, every node coloured
+    result = make("export", workdir=chain, data=data_slice, extra=["DATASET=sst2", "MODEL=rntn"])
+    assert result.returncode == 0, result.stderr
+    folder = chain / "exports" / "sst2-split-rntn"
+    assert {"parser.safetensors", "parser-vocab.txt"} <= {p.name for p in folder.iterdir()}
+    parsed = json.loads(next((chain / "reports" / "sst-parser").glob("*/parser.json"))
+                        .read_text())
+    assert set(parsed["rows"]) == {"parser", "right-branching", "left-branching", "balanced"}
+    answer = subprocess.run([sys.executable, "-m", "pipeline", "predict", "--model", str(folder),
+                             "--tree", "not bad at all"], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)
+    assert answer.returncode == 0, answer.stderr
+    tree = Tree.fromstring(json.loads(answer.stdout)["tree"])
+    assert tree.leaves() == ["not", "bad", "at", "all"]
+    assert len(tree.treepositions()) == 4 + 7  # words, their nodes and three phrases
+    labels = [tree[p].label().split(":") for p in tree.treepositions()
+              if isinstance(tree[p], Tree)]
+    assert len(labels) == 7 and all(name in ("neg", "pos") and 0.5 <= float(prob) <= 1
+                                    for name, prob in labels)
+    loaded = RAEClassifier.load(folder, device="cpu")  # the Python API reads it the same way
+    assert loaded.tree("not bad at all").leaves() == ["not", "bad", "at", "all"]
+    assert loaded.predict(["not bad at all"])[0] == json.loads(answer.stdout)["label"]
 
 
 def test_sst_has_no_cross_validation_and_mr_no_parse_trees(make, chain, data_slice):

@@ -27,6 +27,12 @@ def test_the_makefile_lists_every_family_with_its_data_sets():
     assert _makefile_families() == {name: f.datasets for name, f in FAMILIES.items()}
 
 
+def test_the_makefile_knows_which_families_follow_parse_trees():
+    (line,) = [line for line in (ROOT / "Makefile").read_text().splitlines()
+               if line.startswith("TREE_FAMILIES ")]
+    assert line.split(":=")[1].split() == [n for n, f in FAMILIES.items() if f.needs_trees]
+
+
 def test_make_help_lists_the_families():
     shown = subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), "help"],
                            capture_output=True, text=True, check=True).stdout

@@ -176,7 +176,9 @@ def _other_hidden_size(config: dict) -> None:
     (lambda c: c["config"].update(extra={}), "config key 'extra'"),
     (lambda c: c.update(extra=1), "config.json holds unknown key 'extra'"),
     (lambda c: c.pop("accuracy"), "config.json lacks 'accuracy'"),
-    (lambda c: c.update(family="tree"), "config.json names family 'tree'"),
+    (lambda c: c.update(family="dcnn"), "config.json names family 'dcnn'"),
+    (lambda c: c.update(family="tree"), "family tree has no parser, but its models read"),
+    (lambda c: c.update(parser={"config": {}, "test_f1": 80.0}), "it has no parser-vocab.txt"),
     (lambda c: c.update(family=3), "'family' is a int, not a str"),
     (lambda c: c.update(labels="neg pos"), "'labels' is a str, not a list"),
     (lambda c: c.update(labels=["pos", "pos"]), "'labels' must be two or more distinct"),
@@ -202,9 +204,9 @@ def test_every_field_of_config_json_is_checked(tmp_path, change, message):
 def test_a_folder_of_the_last_format_is_refused_with_its_fix(tmp_path):
     _save(_trained("linear"), tmp_path / "m")
     (tmp_path / "m" / SEAL).unlink()
-    _edit_config(tmp_path / "m", lambda c: c.update(format_version=1))
+    _edit_config(tmp_path / "m", lambda c: c.update(format_version=2))
     assert _refused(tmp_path / "m").endswith(
-        "config.json has format version 1; this code reads version 2; export the model again")
+        "config.json has format version 2; this code reads version 3; export the model again")
 
 
 def test_foreign_families_and_missing_folders_are_one_line(tmp_path):

@@ -1,0 +1,61 @@
+"""The parser `make parser` learned (pipeline/parser.py), read back to give raw text its trees:
+what lets the families that follow trees (tree, rntn, treelstm) answer a typed sentence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import torch
+
+from data.vocab import Vocabulary
+from models.span_parser import SpanParser, SpanParserConfig
+from pipeline.infra.artifacts import load_torch
+from pipeline.infra.config import Config
+from pipeline.infra.schema import VOCABULARY, expect, expect_state, on_meta, tensors
+from pipeline.trained import saved_config
+from training.parser import parse
+
+Children = list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class TextParser:
+    model: SpanParser  # in eval mode
+    vocab: Vocabulary
+    config: Config  # the settings it was learned with ([parser], embeddings.dim)
+    test_f1: float  # bracket F1 on SST's test trees, for model cards
+    device: torch.device = torch.device("cpu")
+
+    def to(self, device: torch.device) -> TextParser:
+        return replace(self, model=self.model.to(device), device=device)
+
+    def trees(self, words: list[list[str]]) -> list[Children]:
+        """Tokenised sentences -> each one's binary tree (data/trees.py's children)."""
+        return parse(self.model, [self.vocab.encode(w) for w in words], self.device)
+
+
+def build_parser(config: Config, vocab_size: int) -> SpanParser:
+    p = config.parser
+    return SpanParser(SpanParserConfig(vocab_size, config.embeddings.dim, p.lstm, p.layers,
+                                       p.hidden, p.dropout))
+
+
+def build_text_parser(config: Config, vocab: Vocabulary, state: dict, test_f1: float,
+                      path: Path, make_target: str) -> TextParser:
+    """From a checked config and a state, checked first (one line naming `make_target`)."""
+    expect_state(state, on_meta(lambda: build_parser(config, len(vocab))), path, make_target)
+    model = build_parser(config, len(vocab))
+    model.load_state_dict(state)
+    return TextParser(model.eval(), vocab, config, test_f1)
+
+
+def load_text_parser(path: Path, make_target: str = "parser") -> TextParser:
+    """parser.pt, every key and shape checked before anything is built."""
+    saved = load_torch(path, make_target)
+    expect(saved, path, make_target, kind=(str, lambda kind: kind == "parser", "parser"),
+           vocab=VOCABULARY, model=(dict, tensors, "tensors"), config=dict, report=dict)
+    vocab = Vocabulary(saved["vocab"])
+    config = saved_config(saved["config"], len(vocab), path, make_target)
+    return build_text_parser(config, vocab, saved["model"],
+                             float(saved["report"]["rows"]["parser"]["f1"]), path, make_target)
