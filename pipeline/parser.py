@@ -16,7 +16,7 @@ import torch
 from data.trees import LabelledTree
 from data.vocab import Vocabulary
 from evaluation.parsing import BASELINES, bracket_scores
-from models.span_parser import SpanParser
+from models.span_parser import Sentence, SpanParser
 from pipeline.infra.artifacts import load_json, reusable, save_json, save_text, save_torch
 from pipeline.infra.built import load_pretrained
 from pipeline.infra.checkpoints import open_checkpoint, remove_checkpoint
@@ -25,10 +25,9 @@ from pipeline.infra.locks import exclusive
 from pipeline.infra.options import Run, add_common
 from pipeline.infra.provenance import code_digest, provenance
 from pipeline.text_parser import build_parser
-from training.parser import parse, train_parser
+from training.parser import Example, parse, train_parser
 
 PARSER_SECTIONS = (*PRETRAIN_SECTIONS, "parser")  # the settings a parser is made from
-Example = tuple[list[int], list[tuple[int, int]]]  # word ids, gold tree's children
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -57,8 +56,8 @@ def learn_parser(run: Run) -> None:
     vocab = Vocabulary(pretrained["vocab"])
     if run.config.parser.training_words:
         vocab = vocab.extended(tree.leaves for tree in trees["train"])
-    parts = {part: [(vocab.encode(tree.leaves), tree.children) for tree in part_trees]
-             for part, part_trees in trees.items()}
+    parts = {part: [(Sentence(vocab.encode(tree.leaves), tree.leaves), tree.children)
+                    for tree in part_trees] for part, part_trees in trees.items()}
 
     start = time.perf_counter()
     model = build_parser(run.config, len(vocab)).to(run.device)
@@ -88,8 +87,8 @@ def learn_parser(run: Run) -> None:
 def measure(model: SpanParser, test: list[Example], device: torch.device) -> dict:
     """Test bracket F1 and exact match of the parser and of each baseline, and the parser's
     speed over the test sentences."""
-    sentences, gold = [words for words, _ in test], [tree for _, tree in test]
-    lengths = [len(words) for words in sentences]
+    sentences, gold = [sentence for sentence, _ in test], [tree for _, tree in test]
+    lengths = [len(sentence.ids) for sentence in sentences]
     parse(model, sentences[:64], device)  # warm-up
     start = time.perf_counter()
     parsed = parse(model, sentences, device)

@@ -50,11 +50,68 @@ def across_seeds(reports: dict[int, dict]) -> dict:
     return models
 
 
+# What else a report measures of a row, each read from one seed's report (None: not there):
+# the measure's name in the table -> (report, row name) -> its value.
+MEASURES = {
+    "all phrases": lambda report, model: _row(report, model).get("all_phrases"),
+    "negation": lambda report, model: _subset(report, model, "negation"),
+    "but": lambda report, model: _subset(report, model, "but"),
+    "probes": lambda report, model: report.get("probes", {}).get(model, {}).get("accuracy"),
+    "parsed trees": lambda report, model: (report.get("parsed_trees") or {}).get(
+        "rows", {}).get(model, {}).get("accuracy"),
+    "parsed probes": lambda report, model: ((report.get("parsed_trees") or {}).get(
+        "rows", {}).get(model, {}).get("probes") or {}).get("accuracy"),
+}
+
+
+def _row(report: dict, model: str) -> dict:
+    return next((row for row in report["results"] if row["model"] == model), {})
+
+
+def _subset(report: dict, model: str, name: str) -> float | None:
+    return _row(report, model).get("subsets", {}).get(name, {}).get("accuracy")
+
+
+def other_measures(reports: dict[int, dict], models: list[str]) -> dict[str, dict]:
+    """model -> {measure: {"mean", "std", "seeds"}} over the seeds whose report has it."""
+    measured = {}
+    for model in models:
+        for measure, read in MEASURES.items():
+            values = [v for v in (read(r, model) for r in reports.values()) if v is not None]
+            if values:
+                measured.setdefault(model, {})[measure] = {
+                    "mean": float(np.mean(values)), "seeds": len(values),
+                    "std": float(np.std(values, ddof=1)) if len(values) > 1 else None}
+    return measured
+
+
 def _percent(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.1f}"
 
 
-def markdown(task: str, seeds: list[int], protocol: str, models: dict) -> str:
+def _mean_std(cell: dict | None) -> str:
+    if cell is None:
+        return "-"
+    return _percent(cell["mean"]) + ("" if cell["std"] is None else f" ± {100 * cell['std']:.1f}")
+
+
+def measures_markdown(measured: dict[str, dict]) -> list[str]:
+    """The other measures' table: mean ± std over the seeds, a column per measure any row
+    has."""
+    shown = [m for m in MEASURES if any(m in row for row in measured.values())]
+    if not shown:
+        return []
+    return ["", "Other measures %: mean ± std of the seeds' values (all phrases: every "
+                "labelled node of the test trees; negation, but: the test sentences holding "
+                "one; probes: evaluation/probes.tsv; parsed: the tree models on this "
+                "project's parser's trees).", "",
+            "| model | " + " | ".join(shown) + " |", "| --- |" + " --- |" * len(shown),
+            *(f"| {model} | " + " | ".join(_mean_std(row.get(m)) for m in shown) + " |"
+              for model, row in measured.items())]
+
+
+def markdown(task: str, seeds: list[int], protocol: str, models: dict,
+             measured: dict | None = None) -> str:
     lines = [f"# {task}: {len(seeds)} seeds", "",
              f"Accuracy %: mean ± std over every test {'fold' if protocol == 'cv10' else 'set'} "
              f"of seeds {', '.join(map(str, seeds))} ({protocol}); then each seed's mean.", "",
@@ -65,7 +122,7 @@ def markdown(task: str, seeds: list[int], protocol: str, models: dict) -> str:
         cells = [_percent(row["seed_means"].get(seed)) for seed in seeds]
         lines.append(f"| {model} | {_percent(row['accuracy'])} | {_percent(row['std'])} | "
                      f"{_percent(row['std_of_seed_means'])} | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + measures_markdown(measured or {})) + "\n"
 
 
 def main(args: argparse.Namespace) -> None:
@@ -82,10 +139,12 @@ def main(args: argparse.Namespace) -> None:
                   f"MODEL={shlex.quote(' '.join(args.model))} SEED={seed}")
         reports[seed] = load_report(seed_run, task, target)
     models = across_seeds(reports)
+    measured = other_measures(reports, list(models))
     path = run.layout.seeds_report(task)
     save_json({"task": task, "protocol": args.protocol, "seeds": seeds,
-               "config_digest": run.config.digest(), "models": models}, path)
-    table = markdown(task, seeds, args.protocol, models)
+               "config_digest": run.config.digest(), "models": models,
+               "other_measures": measured}, path)
+    table = markdown(task, seeds, args.protocol, models, measured)
     save_text(table, path.with_suffix(".md"))
     print(table.rstrip())
     print(f"-> {path.with_suffix('.md')}")

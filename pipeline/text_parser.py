@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 
 from data.vocab import Vocabulary
-from models.span_parser import SpanParser, SpanParserConfig
+from models.span_parser import Sentence, SpanParser, SpanParserConfig
 from pipeline.infra.artifacts import load_torch
 from pipeline.infra.config import Config
 from pipeline.infra.schema import VOCABULARY, expect, expect_state, on_meta, tensors
@@ -32,13 +32,14 @@ class TextParser:
 
     def trees(self, words: list[list[str]]) -> list[Children]:
         """Tokenised sentences -> each one's binary tree (data/trees.py's children)."""
-        return parse(self.model, [self.vocab.encode(w) for w in words], self.device)
+        return parse(self.model, [Sentence(self.vocab.encode(w), w) for w in words],
+                     self.device)
 
 
 def build_parser(config: Config, vocab_size: int) -> SpanParser:
     p = config.parser
     return SpanParser(SpanParserConfig(vocab_size, config.embeddings.dim, p.lstm, p.layers,
-                                       p.hidden, p.dropout))
+                                       p.hidden, p.dropout, p.chars))
 
 
 def build_text_parser(config: Config, vocab: Vocabulary, state: dict, test_f1: float,

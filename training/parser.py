@@ -9,13 +9,14 @@ import torch
 
 from evaluation.parsing import bracket_scores
 from models.chart import best_trees, tree_spans
-from models.span_parser import SpanParser
+from models.span_parser import Sentence, SpanParser
 from training.early_stopping import Curve
 from training.resume import Checkpoint
 from training.schedule import Schedule
 from training.supervised import train_supervised
 
 Children = list[tuple[int, int]]
+Example = tuple[Sentence, Children]  # a sentence and its gold tree
 
 
 def span_mask(trees: list[Children], lengths: list[int], fences: int) -> torch.Tensor:
@@ -41,35 +42,35 @@ def hinge_loss(scores: torch.Tensor, gold: list[Children], lengths: list[int]) -
 
 
 @torch.no_grad()
-def parse(model: SpanParser, sentences: list[list[int]], device: torch.device,
+def parse(model: SpanParser, sentences: list[Sentence], device: torch.device,
           batch_size: int = 128) -> list[Children]:
-    """Word-id lists -> each one's best tree under the model, in their order."""
+    """-> each sentence's best tree under the model, in their order."""
     model.eval()
-    order = sorted(range(len(sentences)), key=lambda s: len(sentences[s]))
+    order = sorted(range(len(sentences)), key=lambda s: len(sentences[s].ids))
     trees: dict[int, Children] = {}
     for start in range(0, len(order), batch_size):
         rows = order[start : start + batch_size]
         batch = [sentences[s] for s in rows]
-        for s, tree in zip(rows, best_trees(model(batch, device), [len(b) for b in batch]),
+        for s, tree in zip(rows, best_trees(model(batch, device), [len(b.ids) for b in batch]),
                            strict=True):
             trees[s] = tree
     return [trees[s] for s in range(len(sentences))]
 
 
-def train_parser(model: SpanParser, train: list[tuple[list[int], Children]],
-                 dev: list[tuple[list[int], Children]], schedule: Schedule, seed: int,
-                 device: torch.device, checkpoint: Checkpoint | None = None) -> Curve:
-    """(word ids, gold tree) pairs; the kept epoch is the best dev bracket F1's."""
+def train_parser(model: SpanParser, train: list[Example], dev: list[Example],
+                 schedule: Schedule, seed: int, device: torch.device,
+                 checkpoint: Checkpoint | None = None) -> Curve:
+    """The kept epoch is the best dev bracket F1's."""
 
     def batch_loss(model, batch):
         sentences = [train[i][0] for i in batch]
         return hinge_loss(model(sentences, device), [train[i][1] for i in batch],
-                          [len(s) for s in sentences])
+                          [len(s.ids) for s in sentences])
 
     def dev_f1(model) -> float:
-        sentences = [words for words, _ in dev]
+        sentences = [sentence for sentence, _ in dev]
         return bracket_scores(parse(model, sentences, device), [tree for _, tree in dev],
-                              [len(s) for s in sentences])["f1"] / 100
+                              [len(s.ids) for s in sentences])["f1"] / 100
 
-    return train_supervised(model, [len(words) for words, _ in train], batch_loss, dev_f1,
-                            schedule, seed, "span parser", checkpoint)
+    return train_supervised(model, [len(sentence.ids) for sentence, _ in train], batch_loss,
+                            dev_f1, schedule, seed, "span parser", checkpoint)

@@ -265,6 +265,7 @@ class ParserSection(ScheduleSection):
     layers: int = _count(2, 8)
     hidden: int = _count(150, 4096)  # the span scorer's hidden layer
     dropout: float = _dropout(0.3)
+    chars: int = _count(50, 1024, low=0)  # filters of the words' byte convolution (0: none)
 
 
 @dataclass

@@ -6,7 +6,7 @@ import pytest
 from pipeline.__main__ import main
 from pipeline.infra.config import load_config
 from pipeline.infra.paths import folder_names
-from pipeline.seeds import across_seeds
+from pipeline.seeds import across_seeds, measures_markdown, other_measures
 
 CONFIG = "configs/default.toml"
 
@@ -25,6 +25,22 @@ def test_every_fold_of_every_seed_counts_once():
     assert row["seed_means"] == {0: pytest.approx(0.75), 3: pytest.approx(0.85)}
     assert row["std"] == pytest.approx(0.0816, abs=1e-4)  # sample std of the four folds
     assert row["std_of_seed_means"] == pytest.approx(0.0707, abs=1e-4)
+
+
+def test_other_measures_are_the_mean_and_std_of_the_seeds_that_have_them():
+    reports = {}
+    for seed, (phrases, negation, probes) in enumerate([(0.8, 0.7, 0.5), (0.9, 0.6, None)]):
+        report = _report(seed, {"rntn": [0.8], "nbsvm-bi": [0.82]})
+        report["results"][0].update(all_phrases=phrases,
+                                    subsets={"negation": {"accuracy": negation}})
+        report["probes"] = {} if probes is None else {"rntn": {"accuracy": probes}}
+        reports[seed] = report
+    measured = other_measures(reports, ["rntn", "nbsvm-bi"])
+    assert measured["rntn"]["all phrases"] == {"mean": pytest.approx(0.85), "seeds": 2,
+                                               "std": pytest.approx(0.0707, abs=1e-4)}
+    assert measured["rntn"]["probes"] == {"mean": 0.5, "seeds": 1, "std": None}
+    assert "nbsvm-bi" not in measured  # it has none of them
+    assert "| rntn | 85.0 ± 7.1 | 65.0 ± 7.1 | 50.0 |" in measures_markdown(measured)
 
 
 def test_seeds_land_in_folders_of_their_own_and_one_table_gathers_them(tmp_path, capsys):

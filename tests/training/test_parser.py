@@ -1,10 +1,11 @@
 """The span parser's hinge loss, and its training on a small treebank."""
 
 import numpy as np
+import pytest
 import torch
 
 from evaluation.parsing import balanced, bracket_scores, right_branching, tree_from_splits
-from models.span_parser import SpanParser, SpanParserConfig
+from models.span_parser import Sentence, SpanParser, SpanParserConfig
 from training.parser import hinge_loss, parse, span_mask, train_parser
 from training.schedule import Schedule
 
@@ -28,22 +29,26 @@ def test_the_loss_gradient_raises_gold_spans_and_lowers_the_rival_ones():
     assert (scores.grad[0] > 0).sum() == 2  # the rival's two brackets: lowered
 
 
-def test_a_parser_learns_a_small_treebank():
+@pytest.mark.parametrize(("known", "chars"), [(True, 0), (False, 8)])
+def test_a_parser_learns_a_small_treebank(known, chars):
     """Sentences of 'a' and 'b' words, bracketed by a rule the words tell: a run of a's is
-    right-branching, and the sentence splits before its first b."""
+    right-branching, and the sentence splits before its first b. Every word unknown to the
+    vocabulary (one id), the parser tells them apart by their spelling alone."""
     rng = np.random.default_rng(0)
 
     def example():
         n_a, n_b = int(rng.integers(1, 5)), int(rng.integers(1, 5))
-        return [2] * n_a + [3] * n_b, tree_from_splits(
+        words = ["a"] * n_a + ["b"] * n_b
+        ids = [2 + (w == "b") if known else 1 for w in words]
+        return Sentence(ids, words), tree_from_splits(
             n_a + n_b, lambda i, j: n_a if i < n_a < j else i + 1)
 
     train, dev = [example() for _ in range(200)], [example() for _ in range(40)]
     torch.manual_seed(0)
     model = SpanParser(SpanParserConfig(vocab_size=4, dim=8, lstm=16, layers=1, hidden=16,
-                                        dropout=0.0))
+                                        dropout=0.0, chars=chars))
     train_parser(model, train, dev, Schedule(8, 8, 16, 1e-2, 5.0), 0, CPU)
-    sentences = [words for words, _ in dev]
+    sentences = [sentence for sentence, _ in dev]
     scores = bracket_scores(parse(model, sentences, CPU), [tree for _, tree in dev],
-                            [len(s) for s in sentences])
+                            [len(s.ids) for s in sentences])
     assert scores["f1"] > 95
