@@ -35,14 +35,17 @@ from models.binary_tree_rae import TreeRAEConfig
 from models.greedy_rae import GreedyRAE
 from models.linear_rae import reference_scan
 from models.parse_tree_rae import ParseTreeRAE
+from models.span_parser import Sentence
 from models.word_rae import WordRAE
 from pipeline.bench_corpus import corpus_scaling
 from pipeline.bench_predict import predict_throughput_in_a_process
 from pipeline.bench_ranks import process_scaling
 from pipeline.families import FAMILIES
 from pipeline.infra.artifacts import save_json
+from pipeline.infra.config import Config
 from pipeline.infra.options import Run, add_common
 from pipeline.infra.provenance import provenance
+from pipeline.text_parser import build_parser
 from training.greedy import node_loss, reference_node_loss
 from training.optimizer import adagrad, adam
 from training.parse_tree import (
@@ -53,6 +56,7 @@ from training.parse_tree import (
     reference_tree_loss,
     tree_loss,
 )
+from training.parser import parse
 from training.rae_pretrain import mean_token_error
 
 VOCAB = 20_000
@@ -245,6 +249,19 @@ def phrase_rates(run: Run, trees: list[LabelledTree[int]]) -> dict:
     return rates
 
 
+def parser_rate(config: Config, sentences: list[list[int]], device: torch.device) -> float:
+    """Sentences/s the span parser ([parser], untrained: its speed does not depend on its
+    weights) parses, CKY included, in batches of 128 as `make parser` and predict parse."""
+    model = build_parser(config, VOCAB).to(device)
+    batch = [Sentence(ids, [f"w{i}" for i in ids]) for ids in sentences]
+    parse(model, batch[:128], device)  # warm-up
+    _synchronize(device)
+    start = time.perf_counter()
+    parse(model, batch, device)
+    _synchronize(device)
+    return len(batch) / (time.perf_counter() - start)
+
+
 def main(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
     rng = np.random.default_rng(run.seed)
@@ -256,6 +273,7 @@ def main(args: argparse.Namespace) -> None:
               **{field: value for key, rate in rates.items() if isinstance(rate, Rate)
                  for field, value in _rate_fields(key, rate, peak).items()},
               "matmul_peak_gflops": peak,
+              "parser_sentences_per_s": parser_rate(run.config, sentences, run.device),
               "predict_sentences_per_s": predict_throughput_in_a_process(
                   run.config, VOCAB, run.device, run.seed),
               **corpus_scaling(),
@@ -291,6 +309,7 @@ def _print(result: dict) -> None:
     print(f"greedy RAE rescoring every pair at every merge: "
           f"{result['greedy_rescore_all_sentences_per_s']:,.1f} sentences/s; rescoring only "
           f"beside each merge is {result['greedy_gain_of_rescoring_beside_merges']:.2f}x that")
+    print(f"span parser: {result['parser_sentences_per_s']:,.0f} sentences/s")
     rates = result["predict_sentences_per_s"]
     print("predict, text to JSON lines: "
           + ", ".join(f"{way} {rate:,.0f} sentences/s" for way, rate in rates.items()))

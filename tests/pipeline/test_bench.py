@@ -114,3 +114,19 @@ def test_phrase_timers_count_trees_for_each_family_and_its_reference(monkeypatch
         assert rates[f"{name}_train"].per_s == sentences
         assert rates[f"{name}_reference_sentences_per_s"] == len(trees) - WARMUP
         assert rates[f"{name}_train"].flops_per_unit > 0
+
+
+def test_the_parser_timer_parses_every_sentence(monkeypatch):
+    monkeypatch.setattr(bench, "VOCAB", 12)
+    config = Config()
+    config.embeddings.dim, config.parser.lstm, config.parser.hidden = 4, 4, 4
+    calls = []
+    real_parse = bench.parse
+
+    def counted(model, sentences, device):
+        calls.append(len(sentences))
+        return real_parse(model, sentences, device)
+
+    monkeypatch.setattr(bench, "parse", counted)
+    assert bench.parser_rate(config, SENTENCES, CPU) > 0
+    assert calls == [min(128, len(SENTENCES)), len(SENTENCES)]  # the warm-up, then all
