@@ -258,7 +258,9 @@ class ParserSection(ScheduleSection):
     structured hinge loss, early stopping on the dev trees' bracket F1."""
 
     epochs: int = _count(15, MAX_EPOCHS)
-    patience: int = _count(3, MAX_EPOCHS)
+    patience: int = _count(4, MAX_EPOCHS)
+    batch_size: int = _count(16, 100_000)
+    lr: float = _above_zero(2e-3, MAX_LR)
     clip_norm: float = _above_zero(5.0, 1e6)
     training_words: bool = field(default=True)
     lstm: int = _count(150, 4096)  # BiLSTM state size, each direction

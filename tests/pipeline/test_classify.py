@@ -35,10 +35,10 @@ def test_more_jobs_than_cores_is_one_line(two_cores, capsys, tmp_path):
 
 def test_jobs_that_together_outgrow_memory_are_refused(two_cores, capsys, tmp_path,
                                                         monkeypatch):
-    # tests/tiny.toml is estimated at about 0.08 GiB a process: one fits half of 0.2 GiB,
+    # tests/tiny.toml is estimated at about 0.065 GiB a process: one fits half of 0.2 GiB,
     # two do not
     monkeypatch.setattr(memory, "machine_memory", lambda: int(0.2 * 2**30))
     line = _refused(capsys, "--build", str(tmp_path), "--jobs", "2")
-    assert line.startswith("error: --jobs 2: 2 processes of these settings need about 0.2 GiB "
+    assert line.startswith("error: --jobs 2: 2 processes of these settings need about 0.1 GiB "
                            "(0.1 GiB each), more than half this machine's 0.2 GiB")
     assert list(tmp_path.iterdir()) == []  # not even the run folder's lock

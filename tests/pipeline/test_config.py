@@ -92,7 +92,7 @@ def test_fields_in_range_that_together_do_not_fit_memory_are_refused(monkeypatch
 
     monkeypatch.setattr(memory, "machine_memory", lambda: 2 * 2**30)  # a 2 GiB machine
     parse_config({})  # the defaults fit
-    with pytest.raises(ConfigError, match=r"need about 2\.3 GiB.*rae.hidden = 4000"):
+    with pytest.raises(ConfigError, match=r"need about 2\.1 GiB.*rae.hidden = 4000"):
         parse_config({"rae": {"hidden": 4000}})
     # A model file knows its vocabulary: a small one leaves room for wider vectors.
     wide = {"embeddings": {"dim": 600}}

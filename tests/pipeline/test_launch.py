@@ -72,12 +72,12 @@ def test_a_count_that_is_not_a_process_per_core_is_one_line(two_cores, capsys, c
 
 
 def test_processes_that_together_outgrow_memory_are_refused(two_cores, capsys, monkeypatch):
-    # tests/tiny.toml is estimated at about 0.08 GiB a process: one fits half of 0.2 GiB,
+    # tests/tiny.toml is estimated at about 0.065 GiB a process: one fits half of 0.2 GiB,
     # two do not
     monkeypatch.setattr(memory, "machine_memory", lambda: int(0.2 * 2**30))
     line = _refused(capsys, "--nproc-per-node=2", *PRETRAIN)
     assert line.startswith("error: --nproc-per-node (NPROC) 2: 2 processes of these settings "
-                           "need about 0.2 GiB (0.1 GiB each), more than half")
+                           "need about 0.1 GiB (0.1 GiB each), more than half")
 
 
 def test_the_pretrain_options_are_checked_before_any_process_starts(two_cores, capsys):
