@@ -62,8 +62,10 @@ def main(args: argparse.Namespace) -> None:
         folder = Path(args.exports) / name
         save_folder(trained, folder, model_card(trained, name, accuracy), accuracy)
         difference = reload_difference(folder, run, task, trained, target)
+        against = ("the model and parser it was written from, on the test part's texts"
+                   if family.needs_trees else "classify's test-part probabilities")
         print(f"{name}: {family.saved_row} {100 * accuracy['value']:.1f}% -> {folder}/ (read "
-              f"back from the folder, it differs from classify's test-part probabilities by "
+              f"back from the folder, it differs from {against} by "
               f"{difference:.1e} at most)")
 
 
