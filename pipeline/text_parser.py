@@ -12,7 +12,7 @@ from data.vocab import Vocabulary
 from models.span_parser import Sentence, SpanParser, SpanParserConfig
 from pipeline.infra.artifacts import load_torch
 from pipeline.infra.config import Config
-from pipeline.infra.schema import VOCABULARY, expect, expect_state, on_meta, tensors
+from pipeline.infra.schema import VOCABULARY, expect, expect_state, tensors
 from pipeline.trained import saved_config
 from training.parser import parse
 
@@ -45,8 +45,8 @@ def build_parser(config: Config, vocab_size: int) -> SpanParser:
 def build_text_parser(config: Config, vocab: Vocabulary, state: dict, test_f1: float,
                       path: Path, make_target: str) -> TextParser:
     """From a checked config and a state, checked first (one line naming `make_target`)."""
-    expect_state(state, on_meta(lambda: build_parser(config, len(vocab))), path, make_target)
-    model = build_parser(config, len(vocab))
+    model = build_parser(config, len(vocab))  # for real, as trained.build_trained does
+    expect_state(state, model, path, make_target)
     model.load_state_dict(state)
     return TextParser(model.eval(), vocab, config, test_f1)
 

@@ -23,7 +23,7 @@ from models.classifier import GreedyRAEClassifier
 from pipeline.families import Family
 from pipeline.infra.artifacts import ArtifactError, NotACheckpoint, load_torch
 from pipeline.infra.config import Config, ConfigError, parse_config
-from pipeline.infra.schema import VOCABULARY, expect, expect_state, on_meta, tensors, words
+from pipeline.infra.schema import VOCABULARY, expect, expect_state, tensors, words
 from training.inference import predict_proba
 from training.parse_tree import node_probabilities
 
@@ -223,8 +223,10 @@ def build_trained(family: Family, config: Config, vocab: Vocabulary, labels: lis
                   state: dict, path: Path, make_target: str, made_from: dict) -> TrainedModel:
     """The family's model from a checked config (saved_config) and a state, checked first (one
     line naming `make_target` if it does not fit this code)."""
-    expect_state(state, on_meta(lambda: family.build_model(config, len(vocab), len(labels))),
-                 path, make_target)
+    # Built for real before the check: the config has passed the memory check, and a skeleton
+    # on the meta device ran initialisers that import torch's compiler, a second of predict's
+    # start.
     model = family.build_model(config, len(vocab), len(labels))
+    expect_state(state, model, path, make_target)
     model.load_state_dict(state)
     return TrainedModel(family, model.eval(), vocab, list(labels), config, made_from)

@@ -56,8 +56,9 @@ def expect(artifact: dict, path: Path | str, make_target: str,
 
 
 def expect_state(state: dict, skeleton: nn.Module, path: Path, make_target: str) -> None:
-    """state's names and shapes are those of skeleton (a model built on the meta device, so
-    checking costs no memory, however large the file claims the model is)."""
+    """state's names and shapes are those of skeleton: a model built on the meta device
+    (on_meta), so checking costs no memory however large the file claims the model is, or the
+    model itself where its config has passed the memory check."""
     fix = f"delete it and run `make {make_target}`"
     expected = {name: tuple(t.shape) for name, t in skeleton.state_dict().items()}
     found = {name: tuple(t.shape) for name, t in state.items()}
