@@ -9,7 +9,7 @@ averaged per sentence.
 
 from __future__ import annotations
 
-from models.chart import tree_spans
+from models.chart import tree_from_splits, tree_spans
 
 Children = list[tuple[int, int]]
 
@@ -42,22 +42,6 @@ def left_branching(n: int) -> Children:
 def balanced(n: int) -> Children:
     """Each span split in the middle (the left half the shorter one when odd)."""
     return tree_from_splits(n, lambda i, j: (i + j) // 2)
-
-
-def tree_from_splits(n: int, split) -> Children:
-    """The tree of n words that splits each span (i, j) at split(i, j)."""
-    children: Children = []
-
-    def node(i: int, j: int) -> int:
-        if j - i == 1:
-            return i
-        k = split(i, j)
-        left, right = node(i, k), node(k, j)
-        children.append((left, right))
-        return n + len(children) - 1
-
-    node(0, n)
-    return children
 
 
 BASELINES = {"right-branching": right_branching, "left-branching": left_branching,

@@ -34,20 +34,21 @@ def best_trees(scores: torch.Tensor, lengths: list[int]) -> list[list[tuple[int,
         top, arg = totals.max(-1)
         best[:, starts, ends] = scores[:, starts, ends] + top
         split[:, starts, ends] = starts + 1 + arg
-    return [_read_back(split[b], n) for b, n in zip(range(batch), lengths, strict=True)]
+    chosen = split.tolist()  # one conversion for the batch; the read-back is Python
+    return [tree_from_splits(n, lambda i, j, b=b: chosen[b][i][j])
+            for b, n in zip(range(batch), lengths, strict=True)]
 
 
-def _read_back(split: torch.Tensor, n: int) -> list[tuple[int, int]]:
-    """The tree of span (0, n) from the chart's chosen split points, as post-order children."""
-    split = split.tolist()
+def tree_from_splits(n: int, split) -> list[tuple[int, int]]:
+    """The tree of n words that splits each span (i, j) at split(i, j), as post-order
+    children."""
     children: list[tuple[int, int]] = []
 
     def node(i: int, j: int) -> int:
         if j - i == 1:
             return i
-        k = split[i][j]
-        left = node(i, k)
-        right = node(k, j)
+        k = split(i, j)
+        left, right = node(i, k), node(k, j)
         children.append((left, right))
         return n + len(children) - 1
 
@@ -76,15 +77,4 @@ def reference_best_tree(score, n: int) -> tuple[float, list[tuple[int, int]]]:
         total, k = max(options, key=lambda option: (option[0], -option[1]))
         return score(i, j) + total, k
 
-    children: list[tuple[int, int]] = []
-
-    def node(i: int, j: int) -> int:
-        if j - i == 1:
-            return i
-        k = best(i, j)[1]
-        left, right = node(i, k), node(k, j)
-        children.append((left, right))
-        return n + len(children) - 1
-
-    node(0, n)
-    return best(0, n)[0], children
+    return best(0, n)[0], tree_from_splits(n, lambda i, j: best(i, j)[1])

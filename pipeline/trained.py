@@ -126,7 +126,8 @@ class TrainedModel:
         answers = []
         for sentence, children, probs in zip(words, *self._parsed(words), strict=True):
             labels = [self._node_label(p) for p in probs]
-            nodes = [Tree(label, [word]) for label, word in zip(labels, sentence, strict=False)]
+            nodes = [Tree(label, [word])
+                     for label, word in zip(labels[: len(sentence)], sentence, strict=True)]
             for (left, right), label in zip(children, labels[len(sentence):], strict=True):
                 nodes.append(Tree(label, [nodes[left], nodes[right]]))
             best = int(probs[-1].argmax())

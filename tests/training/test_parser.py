@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from evaluation.parsing import balanced, bracket_scores, right_branching, tree_from_splits
+from evaluation.parsing import balanced, bracket_scores, right_branching
+from models.chart import tree_from_splits
 from models.span_parser import Sentence, SpanParser, SpanParserConfig
 from training.parser import hinge_loss, parse, span_mask, train_parser
 from training.schedule import Schedule
