@@ -205,11 +205,15 @@ predict: $(RUN)/model-linear-$(TASK).pt ## classify TEXT (or stdin lines) with t
 export: $(REPORT) ## the MODEL's trained classifier as a shareable folder -> exports/TASK-MODEL/
 	$(STAGE) export $(ARGS) $(TASK_ARGS) --model $(MODELS) --exports $(EXPORTS)
 
-# The page needs a linear model (it answers /predict) and a greedy one (it draws the trees);
-# MODEL=all exports (and reports) every family of the data set besides.
+# The page's models, DATASET:MODEL, the default first: the best phrase model on SST's five
+# classes (parsing what is typed), the same on two, and the greedy RAE, which builds its own
+# trees (`python -m pipeline serve --model FOLDER ...` serves any folders).
+PAGE_MODELS := sst5:treelstm sst2:treelstm mr:greedy
+page_folder = $(EXPORTS)/$(subst :,-split-,$(1))
 serve: ## the web page at http://127.0.0.1:PORT/: a sentence's tree, the reports, the errors
-	@$(MAKE) --no-print-directory export MODEL="$(or $(MODEL),linear greedy)"
-	$(STAGE) serve --linear $(EXPORTS)/$(TASK)-linear --greedy $(EXPORTS)/$(TASK)-greedy \
+	@$(foreach m,$(PAGE_MODELS),$(MAKE) --no-print-directory export PROTOCOL=split \
+	  DATASET=$(word 1,$(subst :, ,$(m))) MODEL=$(word 2,$(subst :, ,$(m))) &&) true
+	$(STAGE) serve $(foreach m,$(PAGE_MODELS),--model $(call page_folder,$(m))) \
 	  --reports $(REPORTS) --port $(PORT) --device $(DEVICE)
 
 toy: $(REPORTS)/toy/toy.json ## the original one-hot toy, two recipes, recall sweep -> reports/toy/

@@ -29,10 +29,15 @@ STAGES = {
     "toy": "the one-hot toy experiment",
 }
 MODULES = {"eval": "evaluate"}  # stage names that are not their module's name
+QUICK_STARTS = {"predict"}  # stages a person waits on (pipeline/infra/quick_start.py)
 INTERRUPTED = "interrupted; run the same command to resume"
 
 
 def _stage_module(name: str):
+    if name in QUICK_STARTS:
+        from pipeline.infra.quick_start import import_nltk_lean
+
+        import_nltk_lean()
     return importlib.import_module(f"pipeline.{MODULES.get(name, name)}")
 
 

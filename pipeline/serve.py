@@ -1,6 +1,7 @@
-"""Serve the web page: type sentences and see the trees the greedy RAE builds, every node
-coloured by its own prediction; every task's reports; the test sentences a model got wrong.
-`make serve` exports the models first and passes their folders (pipeline/web/ is the page).
+"""Serve the web page: type sentences and see a model's tree of each (the tree a phrase model's
+parser gives it, or the one the greedy RAE builds), every node coloured by its own prediction;
+every task's reports; the test sentences a model got wrong. `make serve` exports the models
+first and passes their folders, the default one first (pipeline/web/ is the page).
 
 It listens on 127.0.0.1 unless --host says otherwise: the page is for the person at this
 machine, and it serves nothing but the page, reports/ and answers of the model folders.
@@ -25,11 +26,10 @@ def port_value(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--linear", required=True, metavar="FOLDER",
-                        help="a linear model folder (`make export`): it answers /predict")
-    parser.add_argument("--greedy", required=True, metavar="FOLDER",
-                        help="a greedy model folder: it answers /predict with trees, and draws "
-                             "the trees")
+    parser.add_argument("--model", required=True, action="append", metavar="FOLDER",
+                        dest="models",
+                        help="a model folder (`make export`) the page offers, under the "
+                             "folder's name; repeat it for more; the first is the default")
     parser.add_argument("--reports", default="reports",
                         help="the reports to show (default: %(default)s)")
     parser.add_argument("--host", default="127.0.0.1",
@@ -47,8 +47,13 @@ def main(args: argparse.Namespace) -> None:
     from pipeline.web.app import Models, create_app
 
     device = resolve_device(args.device)
-    models = Models(load_folder(Path(args.linear)).to(device),
-                    load_folder(Path(args.greedy), trees=True).to(device))
+    folders = [Path(folder) for folder in args.models]
+    names = [folder.resolve().name for folder in folders]
+    if len(set(names)) < len(names):
+        raise ConfigError(f"the page names a model by its folder, and two are named alike: "
+                          f"{', '.join(map(str, folders))}")
+    models = Models({name: load_folder(folder).to(device)
+                     for name, folder in zip(names, folders, strict=True)})
     app = create_app(models, Path(args.reports))
     listening = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
     listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

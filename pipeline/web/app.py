@@ -1,9 +1,11 @@
 """The web page's server (FastAPI: request checking and JSON from type hints, on uvicorn).
 
 - GET /: the page (static/); GET /reports/...: files under reports/, nothing outside it;
-- POST /predict {"texts": [...], "tree": false}: the answers `python -m pipeline predict`
-  prints, one per text (the linear RAE; with "tree", the greedy RAE and its tree), and with
-  "svg" each tree drawn;
+- GET /api/models: the models it serves, by name (their folders'), the default first, each
+  with its class names and their colours;
+- POST /predict {"texts": [...], "model": name, "tree": false}: the answers `python -m
+  pipeline predict --model FOLDER` prints, one per text (the default model when no name is
+  given; with "tree", also each text's tree), and with "svg" each tree drawn;
 - GET /api/reports: every task's accuracy tables and figures;
 - GET /api/errors?task=&run=&model=&label=: the test sentences a model got wrong.
 
@@ -26,7 +28,7 @@ from pydantic import BaseModel, Field
 from pipeline.predict import as_json
 from pipeline.trained import TrainedModel
 from pipeline.web.report_shelf import ReportShelf
-from pipeline.web.tree_svg import tree_svg
+from pipeline.web.tree_svg import class_colours, tree_svg
 
 STATIC = Path(__file__).parent / "static"
 MAX_BODY = 2_000_000  # bytes of a request: a 1 MB line fits, a flood does not
@@ -38,12 +40,30 @@ HEADERS = {"Content-Security-Policy": "default-src 'self'; img-src 'self'; objec
 
 @dataclass(frozen=True)
 class Models:
-    linear: TrainedModel  # answers /predict, as predict does without --tree
-    greedy: TrainedModel  # draws the trees
+    by_name: dict[str, TrainedModel]  # one or more, in the page's order, the default first
+
+    @property
+    def default(self) -> str:
+        return next(iter(self.by_name))
+
+    def named(self, name: str | None) -> TrainedModel:
+        if name is None:
+            return self.by_name[self.default]
+        if name not in self.by_name:
+            raise HTTPException(404, f"no model {name!r} here; the page serves "
+                                     f"{', '.join(self.by_name)}")
+        return self.by_name[name]
+
+    def described(self) -> list[dict]:
+        return [{"name": name, "family": trained.family.name,
+                 "dataset": trained.made_from.get("dataset"), "labels": trained.labels,
+                 "colours": class_colours(trained.labels), "trees": trained.draws_trees}
+                for name, trained in self.by_name.items()]
 
 
 class PredictRequest(BaseModel):
     texts: list[str] = Field(min_length=1, max_length=MAX_TEXTS)
+    model: str | None = None  # a served model's name; none: the default
     tree: bool = False
     svg: bool = False
 
@@ -96,10 +116,17 @@ def create_app(models: Models, reports: Path) -> FastAPI:
     def page():
         return FileResponse(STATIC / "index.html")
 
+    @app.get("/api/models")
+    def models_list() -> dict:
+        return {"default": models.default, "models": models.described()}
+
     @app.post("/predict")
     def predict(request: PredictRequest) -> dict:
         start = time.perf_counter()
-        trained = models.greedy if request.tree else models.linear
+        trained = models.named(request.model)
+        if request.tree and not trained.draws_trees:
+            raise HTTPException(422, f"the {trained.family.name} model builds no trees; "
+                                     f"ask it without \"tree\"")
         with model_lock:
             answers = trained.answers(request.texts, request.tree)
         shown = []
@@ -107,7 +134,7 @@ def create_app(models: Models, reports: Path) -> FastAPI:
             drawn = {"svg": tree_svg(answer["tree"], trained.labels)} \
                 if request.tree and request.svg else {}
             shown.append({**as_json(text, answer), **drawn})
-        return {"answers": shown, "model": trained.family.name,
+        return {"answers": shown, "model": request.model or models.default,
                 "seconds": round(time.perf_counter() - start, 4)}
 
     @app.get("/api/reports")

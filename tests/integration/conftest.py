@@ -45,12 +45,16 @@ def built(data_slice, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def exported(make, built, data_slice, tmp_path_factory):
-    """A copy of the built chain after `make export MODEL="linear greedy"` (as `make serve`
-    exports); read-only for the tests."""
+    """A copy of the built chain after `make export MODEL="linear greedy"` and `make export
+    DATASET=sst5 MODEL=treelstm` (a phrase model and its parser, as `make serve` exports);
+    read-only for the tests. export.out holds what each export printed."""
     chain = Path(shutil.copytree(built, tmp_path_factory.mktemp("export") / "chain"))
-    result = make("export", workdir=chain, data=data_slice, extra=["MODEL=linear greedy"])
-    assert result.returncode == 0, result.stderr
-    (chain / "export.out").write_text(result.stdout)
+    printed = []
+    for extra in (["MODEL=linear greedy"], ["DATASET=sst5", "MODEL=treelstm"]):
+        result = make("export", workdir=chain, data=data_slice, extra=extra)
+        assert result.returncode == 0, result.stderr
+        printed.append(result.stdout)
+    (chain / "export.out").write_text("".join(printed))
     return chain
 
 

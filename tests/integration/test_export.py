@@ -9,6 +9,7 @@ import re
 import select
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,10 @@ import pytest
 import torch
 
 from pipeline import RAEClassifier
+from pipeline.families import FAMILIES
 from pipeline.infra.artifacts import load_torch
+from pipeline.text_parser import load_text_parser
+from pipeline.trained import load_model
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = str(ROOT / "tests" / "tiny.toml")
@@ -29,6 +33,16 @@ model = RAEClassifier.load(sys.argv[1], device="cpu")
 texts = json.load(open(sys.argv[2], encoding="utf-8"))
 print(json.dumps(model.predict_proba(texts).tolist()))
 """
+# The same for a folder that parses: each text's tree too (data/trees.py's children).
+FRESH_TREES = """
+import json, sys
+from pipeline import RAEClassifier
+model = RAEClassifier.load(sys.argv[1], device="cpu").trained_
+texts = json.load(open(sys.argv[2], encoding="utf-8"))
+words = model.read(texts)
+print(json.dumps({"trees": model.parser.trees(words),
+                  "probs": model.word_probabilities(words).tolist()}))
+"""
 
 
 def _only(folder: Path, pattern: str) -> Path:
@@ -38,15 +52,15 @@ def _only(folder: Path, pattern: str) -> Path:
 
 def test_export_writes_one_folder_per_family_asked_for(exported):
     assert sorted(p.name for p in (exported / "exports").iterdir()) == [
-        "mr-split-greedy", "mr-split-linear"]
+        "mr-split-greedy", "mr-split-linear", "sst5-split-treelstm"]
     card = (exported / "exports" / "mr-split-linear" / "README.md").read_text()
     report = json.loads(_only(exported / "reports" / "mr-split", "*/accuracy.json").read_text())
     (row,) = [r for r in report["results"] if r["model"] == "linear-rae-finetuned"]
     assert f"value: {100 * row['accuracy']:.2f}" in card and "## Known failures" in card
     # export reads each folder back and compares it with classify's test-part probabilities
     printed = (exported / "export.out").read_text()
-    differences = re.findall(r"probabilities by (\S+) at most", printed)
-    assert len(differences) == 2 and all(float(d) < 1e-6 for d in differences)
+    differences = re.findall(r"differs from .* by (\S+) at most", printed)
+    assert len(differences) == 3 and all(float(d) < 1e-6 for d in differences)
 
 
 @pytest.mark.parametrize("family", ["linear", "greedy"])
@@ -66,6 +80,30 @@ def test_a_fresh_process_with_the_folder_answers_as_the_pipeline(exported, famil
     assert answered.returncode == 0, answered.stderr
     probs = np.array(json.loads(answered.stdout))
     assert np.abs(probs - fold["models"][row]["probs"].numpy()).max() < 1e-6
+
+
+def test_a_fresh_process_with_an_sst_folder_parses_as_the_stages(exported, tmp_path):
+    """The folder alone gives SST's test sentences the parser stage's trees, and the
+    probabilities the classify stage's model gives on those trees, to 1e-6."""
+    build = exported / "build"
+    run = next(p for p in build.iterdir() if p.name.startswith("tiny-"))
+    prepared = json.loads((build / "data" / "sst.json").read_text())
+    test = [i for i, part in enumerate(prepared["split"]) if part == "test"]
+    texts = [prepared["texts"][i] for i in test]
+    (tmp_path / "texts.json").write_text(json.dumps(texts))
+    folder = exported / "exports" / "sst5-split-treelstm"
+    answered = subprocess.run([sys.executable, "-c", FRESH_TREES, str(folder),
+                               str(tmp_path / "texts.json")],
+                              cwd=tmp_path, capture_output=True, text=True)
+    assert answered.returncode == 0, answered.stderr
+    fresh = json.loads(answered.stdout)
+    trained = replace(load_model(run / "model-treelstm-sst5-split.pt", FAMILIES["treelstm"],
+                                 "classify"),
+                      parser=load_text_parser(run / "parser.pt"))
+    words = trained.read(texts)
+    assert [[list(pair) for pair in tree] for tree in trained.parser.trees(words)] == \
+        fresh["trees"]
+    assert np.abs(np.array(fresh["probs"]) - trained.word_probabilities(words)).max() < 1e-6
 
 
 def test_predict_reads_a_model_folder(exported):

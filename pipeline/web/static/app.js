@@ -17,16 +17,34 @@ function shortened(text) {
     ? `${text.slice(0, SHOWN_CHARACTERS)} … (${text.length.toLocaleString()} characters)` : text;
 }
 
-function labelChip(label) {
+let models = {};  // the served models by name (GET /api/models)
+
+function chosenModel() {
+  return models[$("model").value];
+}
+
+function labelChip(label, model = chosenModel()) {
   const chip = element("span", label, "label");
   chip.dataset.label = label;
+  // a style property, not a style attribute: the page's policy allows the one, not the other
+  if (model) chip.style.backgroundColor = model.colours[label];
   return chip;
 }
 
+function showKey() {
+  const model = chosenModel();
+  const key = model.labels.flatMap((label, i) => [i ? " " : "", labelChip(label, model)]);
+  $("key").replaceChildren(...key);
+  $("key-note").textContent = model.trees
+    ? "every node coloured by its own prediction, fainter where it is less sure"
+    : "this model answers without a tree";
+}
+
 async function trees(texts) {
+  const model = chosenModel();
   const response = await fetch("/predict", {
     method: "POST", headers: {"Content-Type": "application/json"},
-    body: JSON.stringify({texts, tree: true, svg: true}),
+    body: JSON.stringify({texts, model: model.name, tree: model.trees, svg: model.trees}),
   });
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
@@ -37,7 +55,7 @@ async function trees(texts) {
 
 function treeBox(answer) {
   const box = element("div", undefined, "tree-box");
-  box.innerHTML = answer.svg;
+  box.innerHTML = answer.svg || "";
   return box;
 }
 
@@ -169,7 +187,22 @@ function errorView(wrong) {
   return item;
 }
 
+async function loadModels() {
+  const served = await (await fetch("/api/models")).json();
+  models = Object.fromEntries(served.models.map((model) => [model.name, model]));
+  const options = served.models.map((model) => {
+    const option = element("option", `${model.name} (${model.labels.length} classes)`);
+    option.value = model.name;
+    return option;
+  });
+  $("model").replaceChildren(...options);
+  $("model").value = served.default;
+  $("model").addEventListener("change", showKey);
+  showKey();
+}
+
 async function start() {
+  await loadModels();
   const reports = await (await fetch("/api/reports")).json();
   const list = $("report-list");
   list.replaceChildren(...(reports.length ? reports.map(reportView)
