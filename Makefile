@@ -157,6 +157,11 @@ classify: $(CLASSIFY) ## fit the MODEL's classifiers on the DATASET, fold by fol
 $(RUN)/classify-%-$(TASK).pt $(RUN)/model-%-$(TASK).pt: $(PRETRAIN) $(LABELED) $(COMPUTING_CODE)
 	$(STAGE) classify $(ARGS) $(TASK_ARGS) --model $* --jobs $(JOBS)
 
+# A family that follows trees reads the parser's on a task without trees of its own.
+ifeq ($(SST),)
+$(foreach f,$(TREE_FAMILIES),$(RUN)/classify-$(f)-$(TASK).pt): $(PARSER)
+endif
+
 eval: $(REPORT) ## baselines, metrics and figures -> reports/DATASET-PROTOCOL/RUN/
 
 $(REPORT): $(CLASSIFY) $(if $(filter $(TREE_FAMILIES),$(FAMILIES)),$(PARSER)) $(REPORT_STALE)

@@ -142,6 +142,14 @@ def _parsed_lines(report: dict) -> list[str]:
     parsed = report.get("parsed_trees")
     if not parsed:
         return []
+    if parsed["rows"] is None:
+        return ["", f"Parsed trees: the models that follow trees learned from and were tested "
+                    f"on the trees this project's parser gives each sentence (`make parser`: "
+                    f"learned from SST's training trees, their brackets only, never a label; "
+                    f"bracket F1 {parsed['parser_f1']:.1f} on SST's test trees), the "
+                    f"sentence's class on the root only. SST's sentences come from the "
+                    f"reviews MR's come from, so the parser may have seen some of these "
+                    f"sentences' brackets, never their labels."]
     gold = {row["model"]: row["accuracy"] for row in report["results"]}
     probes = report.get("probes", {})
     return ["", f"On parsed trees: the models that follow trees, given the trees of this "

@@ -19,7 +19,7 @@ import torch
 from data.tasks import Task
 from data.trees import LabelledTree
 from data.vocab import Vocabulary
-from pipeline.families import FAMILIES, Family, FoldInputs, check_applies
+from pipeline.families import FAMILIES, Family, FoldInputs
 from pipeline.infra.artifacts import reusable, save_torch
 from pipeline.infra.built import load_pretrained, load_task
 from pipeline.infra.checkpoints import open_checkpoint, remove_checkpoint
@@ -30,6 +30,7 @@ from pipeline.infra.options import Run, add_common, dataset_of, processes_value
 from pipeline.infra.paths import classify_target
 from pipeline.infra.provenance import code_digest, provenance
 from pipeline.infra.runtime import set_seed
+from pipeline.text_parser import load_text_parser, with_parsed_trees
 from training.resume import Checkpoint
 
 
@@ -96,7 +97,9 @@ def classify(run: Run, family: Family, task: Task, jobs: int = 1) -> None:
     if model_path.is_file() and reusable(classify_path, target, **made_from):
         model_path.touch()
         return
-    check_applies(family, task.dataset, task.trees is not None)
+    if family.needs_trees and task.trees is None:  # a sentence task: the parser's trees
+        parser = load_text_parser(run.layout.parser).to(run.device)
+        task = with_parsed_trees(task, parser, run.config.data.max_length)
     pretrained_vocab = Vocabulary(pretrained["vocab"])
     pretrained_inputs = _inputs(task, pretrained_vocab, family)
     checkpoint = open_checkpoint(classify_path, made_from, run.checkpoint_every, target)

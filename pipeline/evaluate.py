@@ -143,10 +143,11 @@ def _family_rows(run: Run, task: Task, family: Family, classified: dict) -> list
                "dev_accuracy": [max(m["dev_accuracy"].values()) if "dev_accuracy" in m else None
                                 for m in made],
                "seconds": sum(m["seconds"] for m in made)}
-        if "node_predictions" in made[0]:
-            row["all_phrases"] = node_accuracy(task, made[0]["node_predictions"])
-        elif task.trees is not None and name == family.saved_row:
-            row["all_phrases"] = _saved_model_phrase_accuracy(run, task, family)
+        if task.trees is not None:  # on a sentence task no phrase has a label
+            if "node_predictions" in made[0]:
+                row["all_phrases"] = node_accuracy(task, made[0]["node_predictions"])
+            elif name == family.saved_row:
+                row["all_phrases"] = _saved_model_phrase_accuracy(run, task, family)
         rows.append(row)
     return rows
 

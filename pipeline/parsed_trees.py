@@ -22,11 +22,14 @@ from pipeline.trained import load_model
 def parsed_tree_scores(run: Run, task: Task, families: tuple[Family, ...]) -> dict | None:
     """-> {"parser_f1": its test bracket F1, "rows": {saved row: {"accuracy": root accuracy on
     the parsed test trees, "probes": the probes' score or None}}}; None without tree
-    families."""
+    families. A task without trees of its own (mr, subj, ...) has rows None: its tree
+    families learned and were tested on parsed trees already."""
     tree_families = [family for family in families if family.needs_trees]
     if not tree_families:
         return None
     parser = load_text_parser(run.layout.parser).to(run.device)
+    if task.trees is None:
+        return {"parser_f1": parser.test_f1, "rows": None}
     (fold,) = task.folds  # SST's one split
     sentences = [task.tokens[i] for i in fold.test]
     probes = load_probes() if asks(task.class_names) else []

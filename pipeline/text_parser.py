@@ -8,6 +8,8 @@ from pathlib import Path
 
 import torch
 
+from data.tasks import Task
+from data.trees import LabelledTree
 from data.vocab import Vocabulary
 from models.span_parser import Sentence, SpanParser, SpanParserConfig
 from pipeline.infra.artifacts import load_torch
@@ -34,6 +36,18 @@ class TextParser:
         """Tokenised sentences -> each one's binary tree (data/trees.py's children)."""
         return parse(self.model, [Sentence(self.vocab.encode(w), w) for w in words],
                      self.device)
+
+
+def with_parsed_trees(task: Task, parser: TextParser, max_length: int) -> Task:
+    """A task without trees (mr, subj, cr, mpqa, a user's) with each sentence's tree from the
+    parser, over its last max_length words (what the text models read too), the sentence's
+    class on the root and no other label: what the families that follow trees learn from
+    there. The parser learned SST's brackets, never a label."""
+    words = [tokens[-max_length:] for tokens in task.tokens]
+    trees = [LabelledTree(sentence, children, [-1] * (2 * len(sentence) - 2) + [int(label)])
+             for sentence, children, label in zip(words, parser.trees(words), task.labels,
+                                                  strict=True)]
+    return replace(task, trees=trees)
 
 
 def build_parser(config: Config, vocab_size: int) -> SpanParser:

@@ -12,10 +12,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from data.tasks import TaskError
 from pipeline.families.family import Family, FoldInputs
 
-__all__ = ["FAMILIES", "Family", "FoldInputs", "check_applies", "families_for"]
+__all__ = ["FAMILIES", "Family", "FoldInputs", "families_for"]
 
 
 def _discover() -> dict[str, Family]:
@@ -34,9 +33,3 @@ def families_for(kind: str, models: list[str] | str) -> tuple[Family, ...]:
     names = [models] if isinstance(models, str) else models
     return tuple(f for f in FAMILIES.values()
                  if f.name in names or ("all" in names and kind in f.datasets))
-
-
-def check_applies(family: Family, dataset: str, has_trees: bool) -> None:
-    if family.needs_trees and not has_trees:
-        raise TaskError(f"MODEL={family.name} follows parse trees, and {dataset} has none; "
-                        f"use DATASET=sst2 or sst5")

@@ -217,15 +217,37 @@ def test_sst2_rows_phrases_and_tree_figure(make, chain, data_slice):
     assert loaded.predict(["not bad at all"])[0] == json.loads(answer.stdout)["label"]
 
 
-def test_sst_has_no_cross_validation_and_mr_no_parse_trees(make, chain, data_slice):
+def test_sst_has_no_cross_validation(make, chain, data_slice):
     result = make("classify", workdir=chain, data=data_slice,
                   extra=["DATASET=sst5", "PROTOCOL=cv10", "MODEL=tree"])
     assert result.returncode != 0
     assert "error: sst5 has its standard train/dev/test split only" in result.stderr
     assert "Traceback" not in result.stderr
-    result = make("classify", workdir=chain, data=data_slice, extra=["MODEL=tree"])
-    assert result.returncode != 0 and "Traceback" not in result.stderr
-    assert "error: MODEL=tree follows parse trees, and mr has none" in result.stderr
+
+
+def test_mr_trains_the_tree_families_on_parsed_trees(make, chain, data_slice):
+    result = make("eval", workdir=chain, data=data_slice, extra=["MODEL=greedy tree treelstm"])
+    assert result.returncode == 0, result.stderr
+    report_dir = _report(chain, "mr-split")
+    report = json.loads((report_dir / "accuracy.json").read_text())
+    rows = {row["model"]: row for row in report["results"]}
+    assert {"greedy-rae", "tree-rae", "tree-rae-sentence", "treelstm"} <= set(rows)
+    assert all(sum(map(sum, rows[name]["confusion"])) == sum(map(sum, rows["greedy-rae"][
+        "confusion"])) for name in ("tree-rae", "treelstm"))
+    assert all(row.get("all_phrases") is None for row in rows.values())  # no phrase labels
+    assert report["parsed_trees"]["rows"] is None
+    assert "Parsed trees: the models that follow trees learned from" in (
+        report_dir / "accuracy.md").read_text()
+    # exported with the parser, it answers a typed sentence with its tree
+    result = make("export", workdir=chain, data=data_slice, extra=["MODEL=treelstm"])
+    assert result.returncode == 0, result.stderr
+    answer = subprocess.run([sys.executable, "-m", "pipeline", "predict", "--model",
+                             str(chain / "exports" / "mr-split-treelstm"), "--tree",
+                             "not bad at all"], capture_output=True, text=True, cwd=ROOT,
+                            timeout=120)
+    assert answer.returncode == 0, answer.stderr
+    assert Tree.fromstring(json.loads(answer.stdout)["tree"]).leaves() == [
+        "not", "bad", "at", "all"]
 
 
 def test_cv10_runs_ten_folds(make, chain, data_slice):
