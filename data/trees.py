@@ -31,6 +31,10 @@ class LabelledTree(Generic[Leaf]):
     children: list[tuple[int, int]]  # per internal node, post-order: (left, right) node numbers
     node_labels: list[int]  # class of every node (leaves, then internal), -1: unlabelled
 
+    def encoded(self, vocab) -> LabelledTree[int]:
+        """The same tree over the words' ids in `vocab` (a data.vocab.Vocabulary)."""
+        return LabelledTree(vocab.encode(self.leaves), self.children, self.node_labels)
+
     @cached_property
     def shape(self) -> TreeShape:
         """Its internal nodes' levels and every node's word count, worked out once: a tree

@@ -8,7 +8,10 @@ It trains as `make classify` trains one fold, through the same code (the family'
 the fitted sentences are split into a training and a dev part (dev_size, stratified), dev picks
 alpha and the epochs. Word vectors and the pretrained linear RAE come from the `make pretrain`
 run of the same settings and seed when `build/` holds it (pretrained="auto"), else they are
-trained on the fitted sentences themselves, as `make pretrain` trains them on its corpus.
+trained on the fitted sentences themselves, as `make pretrain` trains them on its corpus. The
+families that follow trees (tree, rntn, treelstm) read each sentence's tree from the parser of
+`make parser` (parser="auto": the run's of the same config file, settings and seed), its
+class on the root, as `make classify` does on a task without trees of its own.
 """
 
 from __future__ import annotations
@@ -34,26 +37,29 @@ from pipeline.infra import values
 from pipeline.infra.artifacts import ArtifactError
 from pipeline.infra.built import read_pretrained
 from pipeline.infra.config import Config, load_config, with_files
-from pipeline.infra.paths import PRETRAIN_FILE, pretrain_name
+from pipeline.infra.paths import PRETRAIN_FILE, folder_names, pretrain_name
 from pipeline.infra.runtime import resolve_device, set_seed
 from pipeline.model_card import model_card
 from pipeline.model_folder import destination_problem, load_folder, save_folder
 from pipeline.pretrain import corpus_vocabulary, train_encoder
+from pipeline.text_parser import TextParser, load_text_parser, parsed_trees
 from pipeline.trained import TrainedModel
 from training.resume import Checkpoint
 
-TEXT_FAMILIES = tuple(name for name, family in FAMILIES.items() if not family.needs_trees)
+# make's CONFIG when none is given: a run folder's name starts with its config file's stem
+MAKE_CONFIG = "configs/default.toml"
 
 
 class RAEClassifier(ClassifierMixin, BaseEstimator):
-    """family: linear, greedy or greedy-random. config: a TOML file of settings (None: the
-    defaults, those of configs/default.toml). pretrained: "auto", a pretrain.pt file, or None
-    (always train word vectors and the linear RAE on the fitted sentences). build: where
-    "auto" looks for `make pretrain`'s output."""
+    """family: one of pipeline/families/ (`make help` lists them). config: a TOML file of
+    settings (None: the defaults, configs/default.toml's). pretrained: "auto", a pretrain.pt
+    file, or None (always train word vectors and the linear RAE on the fitted sentences).
+    parser: "auto" or a parser.pt file, for a family that follows trees. build: where "auto"
+    looks for `make pretrain`'s and `make parser`'s output."""
 
     def __init__(self, family: str = "linear", config: str | None = None, seed: int = 0,
                  device: str = "auto", dev_size: float = 0.1, pretrained: str | None = "auto",
-                 build: str = "build"):
+                 build: str = "build", parser: str = "auto"):
         self.family = family
         self.config = config
         self.seed = seed
@@ -61,6 +67,7 @@ class RAEClassifier(ClassifierMixin, BaseEstimator):
         self.dev_size = dev_size
         self.pretrained = pretrained
         self.build = build
+        self.parser = parser
 
     def fit(self, X, y) -> RAEClassifier:
         texts, labels = _texts(X), np.asarray(y)
@@ -81,8 +88,13 @@ class RAEClassifier(ClassifierMixin, BaseEstimator):
         family = FAMILIES[self.family]
         vocab = fold_vocabulary(Vocabulary(pretrained["vocab"]), (tokens[i] for i in train),
                                 family, config)
-        ids = [vocab.encode(sentence) for sentence in tokens]
-        parts = {part: ([ids[i] for i in rows], y_index[rows])
+        text_parser = self._text_parser(config).to(device) if family.needs_trees else None
+        if text_parser is None:
+            inputs = [vocab.encode(sentence) for sentence in tokens]
+        else:
+            inputs = [tree.encoded(vocab) for tree in parsed_trees(
+                text_parser, tokens, y_index, config.data.max_length)]
+        parts = {part: ([inputs[i] for i in rows], y_index[rows])
                  # train_fold also reports a test part's predictions: dev stands in for it
                  for part, rows in (("train", train), ("dev", dev), ("test", dev))}
         set_seed(self.seed)
@@ -94,14 +106,15 @@ class RAEClassifier(ClassifierMixin, BaseEstimator):
         self.trained_ = TrainedModel(family, model.eval(), vocab,
                                      [str(c) for c in self.classes_], config,
                                      {"seed": int(self.seed), "sentences": len(texts),
-                                      "dev_size": round(len(dev) / len(texts), 4)}).to(device)
+                                      "dev_size": round(len(dev) / len(texts), 4)},
+                                     parser=text_parser).to(device)
         return self
 
     def _check_parameters(self) -> None:
         """scikit-learn's way: __init__ only stores them, fit checks them (device and dev_size
         are checked by fit itself), each message naming the parameter."""
-        if self.family not in TEXT_FAMILIES:
-            raise ValueError(f"family must be one of {', '.join(TEXT_FAMILIES)}, got "
+        if self.family not in FAMILIES:
+            raise ValueError(f"family must be one of {', '.join(FAMILIES)}, got "
                              f"{self.family!r}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, numbers.Integral):
             raise TypeError(f"seed must be an int, got {type(self.seed).__name__}: {self.seed!r}")
@@ -141,6 +154,24 @@ class RAEClassifier(ClassifierMixin, BaseEstimator):
             return Path(self.pretrained)
         path = Path(self.build) / pretrain_name(config, self.seed) / PRETRAIN_FILE
         return path if path.is_file() else None
+
+    def _text_parser(self, config: Config) -> TextParser:
+        """`make parser`'s parser: the file named, or the run's in build/ ("auto")."""
+        if self.parser == "auto":
+            run, _ = folder_names(Path(self.config or MAKE_CONFIG), config, self.seed)
+            path = Path(self.build) / run / "parser.pt"
+            if not path.is_file():
+                raise ValueError(f"family {self.family} follows parse trees, and {path} does "
+                                 f"not exist: run `make parser` with this config and seed, or "
+                                 f"pass parser= a parser.pt")
+            return load_text_parser(path)
+        if not isinstance(self.parser, str | os.PathLike) or not Path(self.parser).is_file():
+            raise ValueError(f'parser must be "auto" or the path of a parser.pt, got '
+                             f"{self.parser!r}")
+        try:
+            return load_text_parser(Path(self.parser))
+        except ArtifactError as err:
+            raise ValueError(f"parser: {err.problem}") from None  # not ours to delete
 
     def predict_proba(self, X) -> np.ndarray:
         check_is_fitted(self, "trained_")

@@ -17,7 +17,6 @@ from concurrent.futures import ProcessPoolExecutor
 import torch
 
 from data.tasks import Task
-from data.trees import LabelledTree
 from data.vocab import Vocabulary
 from pipeline.families import FAMILIES, Family, FoldInputs
 from pipeline.infra.artifacts import reusable, save_torch
@@ -57,8 +56,7 @@ def _inputs(task: Task, vocab: Vocabulary, family: Family) -> list:
     """What the family trains on: word-id lists, or the parse trees over word ids."""
     if not family.needs_trees:
         return [vocab.encode(tokens) for tokens in task.tokens]
-    return [LabelledTree(vocab.encode(tree.leaves), tree.children, tree.node_labels)
-            for tree in task.trees]
+    return [tree.encoded(vocab) for tree in task.trees]
 
 
 def fold_vocabulary(pretrained: Vocabulary, training_tokens: Iterable[list[str]],

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from data.tasks import Task
-from data.trees import LabelledTree
 from data.vocab import Vocabulary
 from evaluation import figures
 from evaluation.baselines import BASELINES
@@ -303,8 +302,7 @@ def _probe_scores(run: Run, task: Task, families: tuple[Family, ...]) -> dict[st
         target = classify_target(task.data.make_args, task.protocol, family.name)
         trained = load_model(run.layout.model(family.name, task.name), family, target)
         if family.needs_trees:
-            trees = [LabelledTree(trained.vocab.encode(p.tree.leaves), p.tree.children,
-                                  p.tree.node_labels) for p in probes]
+            trees = [p.tree.encoded(trained.vocab) for p in probes]
             probs = root_probabilities(trained.model.to(run.device), trees, run.device).numpy()
         else:
             probs = trained.to(run.device).probabilities([p.text for p in probes])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from data.tasks import Task
@@ -38,16 +39,21 @@ class TextParser:
                      self.device)
 
 
+def parsed_trees(parser: TextParser, tokens: list[list[str]], labels: np.ndarray,
+                 max_length: int) -> list[LabelledTree[str]]:
+    """Each sentence's tree from the parser, over its last max_length words (what the text
+    models read too), its class on the root and no other label: what the families that follow
+    trees learn from on a task without trees of its own. The parser learned SST's brackets,
+    never a label."""
+    words = [sentence[-max_length:] for sentence in tokens]
+    return [LabelledTree(sentence, children, [-1] * (2 * len(sentence) - 2) + [int(label)])
+            for sentence, children, label in zip(words, parser.trees(words), labels,
+                                                 strict=True)]
+
+
 def with_parsed_trees(task: Task, parser: TextParser, max_length: int) -> Task:
-    """A task without trees (mr, subj, cr, mpqa, a user's) with each sentence's tree from the
-    parser, over its last max_length words (what the text models read too), the sentence's
-    class on the root and no other label: what the families that follow trees learn from
-    there. The parser learned SST's brackets, never a label."""
-    words = [tokens[-max_length:] for tokens in task.tokens]
-    trees = [LabelledTree(sentence, children, [-1] * (2 * len(sentence) - 2) + [int(label)])
-             for sentence, children, label in zip(words, parser.trees(words), task.labels,
-                                                  strict=True)]
-    return replace(task, trees=trees)
+    """A task without trees (mr, subj, cr, mpqa, a user's) with parsed_trees."""
+    return replace(task, trees=parsed_trees(parser, task.tokens, task.labels, max_length))
 
 
 def build_parser(config: Config, vocab_size: int) -> SpanParser:

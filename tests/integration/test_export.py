@@ -106,6 +106,23 @@ def test_a_fresh_process_with_an_sst_folder_parses_as_the_stages(exported, tmp_p
     assert np.abs(np.array(fresh["probs"]) - trained.word_probabilities(words)).max() < 1e-6
 
 
+def test_the_api_fits_a_family_that_follows_trees_on_the_runs_parser(exported, tmp_path):
+    texts = ["a good film", "a bad film", "good fun", "bad acting"] * 10
+    labels = ["pos", "neg", "pos", "neg"] * 10
+    model = RAEClassifier(family="treelstm", config=TINY, build=str(exported / "build"))
+    model.fit(texts, labels)
+    run = next(p for p in (exported / "build").iterdir() if p.name.startswith("tiny-"))
+    parser = load_text_parser(run / "parser.pt")
+    words = model.trained_.read(["not a bad film at all"])
+    assert model.trained_.parser.trees(words) == parser.trees(words)
+    tree = model.tree("not a bad film at all")
+    # six words, each under a node of its own, and five phrases
+    assert tree.leaves() == words[0] and len(tree.treepositions()) == 6 + 6 + 5
+    model.save(tmp_path / "folder")  # the folder takes the parser along
+    loaded = RAEClassifier.load(tmp_path / "folder", device="cpu")
+    assert np.abs(loaded.predict_proba(texts) - model.predict_proba(texts)).max() < 1e-6
+
+
 def test_predict_reads_a_model_folder(exported):
     lines = ["not bad at all", "a dull , lifeless film", ""]
 

@@ -111,8 +111,17 @@ def test_bad_input_is_one_clear_error(X, y, error, message):
 
 
 def test_an_unknown_family_is_refused():
-    with pytest.raises(ValueError, match="family must be one of linear, greedy, greedy-random"):
-        _estimator(family="tree").fit(*_sentences(20))
+    with pytest.raises(ValueError, match="family must be one of linear, greedy, greedy-random, "
+                                         "tree, rntn, treelstm, got 'mv-rnn'"):
+        _estimator(family="mv-rnn").fit(*_sentences(20))
+
+
+def test_a_family_that_follows_trees_without_a_parser_says_how_to_make_one(tmp_path):
+    with pytest.raises(ValueError, match=r"follows parse trees, and .*parser.pt does not exist: "
+                                         r"run `make parser`"):
+        _estimator(family="treelstm", build=str(tmp_path)).fit(*_sentences(20))
+    with pytest.raises(ValueError, match="parser must be \"auto\" or the path of a parser.pt"):
+        _estimator(family="tree", parser=str(tmp_path / "none.pt")).fit(*_sentences(20))
 
 
 def test_predicting_before_fitting_says_so():
