@@ -109,8 +109,8 @@ PRETRAIN_STAGE = $(if $(filter-out 1,$(NPROC)),$(PY) -m pipeline.launch --standa
                    --nproc-per-node=$(NPROC) -m pipeline,$(STAGE))
 
 .DEFAULT_GOAL := help
-.PHONY: help install prepare pretrain classify eval benchmark sweep parser predict export serve toy \
-        bench test test-fast clean FORCE
+.PHONY: help install prepare pretrain classify eval benchmark sweep results parser predict export \
+        serve toy bench test test-fast clean FORCE
 
 help: ## list targets and variables
 	@echo "Targets:"
@@ -194,6 +194,15 @@ sweep: $(LABELED) $(UNLABELED) ## make eval for each of SEEDS, JOBS at once -> r
 
 sweep-seed-%:
 	@$(MAKE) --no-print-directory eval SEED=$* JOBS=1
+
+# The results of record (pipeline/results.py's RECORD: each task, its seeds and MODEL): every
+# sweep they need (hours; make resumes), then results/ and the tables of README.md and docs/.
+results: $(SETUP) ## every sweep results/ records, then results/ and the docs' tables from it
+	@$(STAGE) results --plan | while read dataset protocol seeds models; do \
+	  $(MAKE) --no-print-directory sweep DATASET=$$dataset PROTOCOL=$$protocol \
+	    SEEDS="$$(echo $$seeds | tr , ' ')" MODEL="$$(echo $$models | tr , ' ')" || exit 1; \
+	done
+	$(STAGE) results $(ARGS)
 
 parser: $(PARSER) ## learn a parser from SST's training trees -> build/RUN/parser.pt, reports/sst-parser/
 

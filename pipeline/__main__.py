@@ -21,6 +21,7 @@ STAGES = {
     "eval": "baselines, metrics and figures -> reports/<task>/<run>/",
     "summary": "every task's report in one table -> reports/summary/<run>.{json,md}",
     "seeds": "one task's reports of several seeds in one table -> reports/<task>/",
+    "results": "the results of record and the docs' tables made from them -> results/, docs/",
     "parser": "a binary parser learned from SST's training trees -> build/<run>/parser.pt",
     "predict": "classify sentences with a trained model",
     "export": "a trained model as a folder others can load -> exports/<task>-<family>/",

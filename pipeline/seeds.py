@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from data.datasets import DataSet
 from pipeline.infra.artifacts import save_json, save_text
 from pipeline.infra.options import Run, add_common, dataset_of, seed_value
 from pipeline.infra.paths import folder_names
@@ -125,19 +126,28 @@ def markdown(task: str, seeds: list[int], protocol: str, models: dict,
     return "\n".join(lines + measures_markdown(measured or {})) + "\n"
 
 
+def seed_reports(run: Run, config_path: Path, nproc: int, data: DataSet, protocol: str,
+                 seeds: list[int], model: list[str]) -> dict[int, dict]:
+    """{seed: its report of the task}, each checked to come from that seed and the config;
+    `model` names the MODEL of the make command that builds a missing one."""
+    task, reports = f"{data.name}-{protocol}", {}
+    for seed in seeds:
+        names = folder_names(config_path, run.config, seed, nproc)
+        seed_run = dataclasses.replace(run, seed=seed, layout=dataclasses.replace(
+            run.layout, run_name=names[0], pretrain_name=names[1]))
+        target = (f"eval {data.make_args} PROTOCOL={protocol} "
+                  f"MODEL={shlex.quote(' '.join(model))} SEED={seed}")
+        reports[seed] = load_report(seed_run, task, target)
+    return reports
+
+
 def main(args: argparse.Namespace) -> None:
     run = Run.from_args(args)
     data = dataset_of(args)
     task = f"{data.name}-{args.protocol}"
     seeds = list(dict.fromkeys(args.seeds))  # a seed named twice counts once
-    reports = {}
-    for seed in seeds:
-        names = folder_names(Path(args.config), run.config, seed, args.nproc)
-        seed_run = dataclasses.replace(run, seed=seed, layout=dataclasses.replace(
-            run.layout, run_name=names[0], pretrain_name=names[1]))
-        target = (f"eval {data.make_args} PROTOCOL={args.protocol} "
-                  f"MODEL={shlex.quote(' '.join(args.model))} SEED={seed}")
-        reports[seed] = load_report(seed_run, task, target)
+    reports = seed_reports(run, Path(args.config), args.nproc, data, args.protocol, seeds,
+                           args.model)
     models = across_seeds(reports)
     measured = other_measures(reports, list(models))
     path = run.layout.seeds_report(task)

@@ -7,12 +7,15 @@ of this project's own repository, for the reader of a report.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import platform
 import subprocess
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+import torch
 
 ROOT = Path(__file__).resolve().parents[2]
 # What pretrain and classify compute with; the report and the stages' plumbing are left out,
@@ -59,6 +62,21 @@ def versions() -> dict[str, str]:
     return found
 
 
+@functools.cache
+def cpu_model() -> str:
+    """The processor's name (Linux's /proc/cpuinfo), else what platform knows."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
 def provenance(command: str) -> dict:
+    """Threads: torch's intra-op threads, which change float sums and so the last digits."""
     return {"git_commit": git_commit(), "code_digest": code_digest(), "versions": versions(),
-            "command": command, "machine": f"{platform.machine()}, {platform.system()}"}
+            "command": command, "machine": f"{platform.machine()}, {platform.system()}",
+            "cpu": cpu_model(), "threads": torch.get_num_threads(),
+            "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")}
