@@ -8,7 +8,7 @@ The Python API: `from pipeline import RAEClassifier` (api.py), imported on first
 
 def __getattr__(name: str):
     if name == "RAEClassifier":
-        from pipeline.api import RAEClassifier
+        from pipeline.serving.api import RAEClassifier
 
         return RAEClassifier
     raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

@@ -29,7 +29,7 @@ from pipeline.infra.options import Run, add_common, dataset_of, processes_value
 from pipeline.infra.paths import classify_target
 from pipeline.infra.provenance import code_digest, provenance
 from pipeline.infra.runtime import set_seed
-from pipeline.text_parser import load_text_parser, with_parsed_trees
+from pipeline.serving.text_parser import load_text_parser, with_parsed_trees
 from training.resume import Checkpoint
 
 

@@ -35,7 +35,7 @@ from pipeline.infra.options import Run, add_common, dataset_of
 from pipeline.infra.paths import classify_target
 from pipeline.infra.provenance import provenance
 from pipeline.parsed_trees import parsed_tree_scores
-from pipeline.trained import load_model
+from pipeline.serving.trained import load_model
 from training.inference import predict_proba
 from training.parse_tree import root_probabilities
 

@@ -22,11 +22,11 @@ from pipeline.infra.artifacts import load_torch
 from pipeline.infra.built import load_task
 from pipeline.infra.options import Run, add_common, dataset_of
 from pipeline.infra.paths import classify_target
-from pipeline.model_card import model_card
-from pipeline.model_folder import load_folder, save_folder
+from pipeline.serving.model_card import model_card
+from pipeline.serving.model_folder import load_folder, save_folder
+from pipeline.serving.text_parser import load_text_parser
+from pipeline.serving.trained import TrainedModel, load_model
 from pipeline.summary import load_report
-from pipeline.text_parser import load_text_parser
-from pipeline.trained import TrainedModel, load_model
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -15,8 +15,8 @@ from evaluation.probes import score as score_probes
 from pipeline.families import Family
 from pipeline.infra.options import Run
 from pipeline.infra.paths import classify_target
-from pipeline.text_parser import load_text_parser
-from pipeline.trained import load_model
+from pipeline.serving.text_parser import load_text_parser
+from pipeline.serving.trained import load_model
 
 
 def parsed_tree_scores(run: Run, task: Task, families: tuple[Family, ...]) -> dict | None:

@@ -24,7 +24,7 @@ from pipeline.infra.config import PRETRAIN_SECTIONS
 from pipeline.infra.locks import exclusive
 from pipeline.infra.options import Run, add_common
 from pipeline.infra.provenance import code_digest, provenance
-from pipeline.text_parser import build_parser
+from pipeline.serving.text_parser import build_parser
 from training.parser import Example, parse, train_parser
 
 PARSER_SECTIONS = (*PRETRAIN_SECTIONS, "parser")  # the settings a parser is made from

@@ -30,8 +30,8 @@ from data.tasks import task_name
 from pipeline.families import FAMILIES
 from pipeline.infra.options import Run, add_common, dataset_of
 from pipeline.infra.paths import classify_target
-from pipeline.model_folder import load_folder
-from pipeline.trained import BATCH, TrainedModel, load_model, texts_read
+from pipeline.serving.model_folder import load_folder
+from pipeline.serving.trained import BATCH, TrainedModel, load_model, texts_read
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

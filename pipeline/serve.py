@@ -1,7 +1,7 @@
 """Serve the web page: type sentences and see a model's tree of each (the tree a phrase model's
 parser gives it, or the one the greedy RAE builds), every node coloured by its own prediction;
 every task's reports; the test sentences a model got wrong. `make serve` exports the models
-first and passes their folders, the default one first (pipeline/web/ is the page).
+first and passes their folders, the default one first (pipeline/serving/web/ is the page).
 
 It listens on 127.0.0.1 unless --host says otherwise: the page is for the person at this
 machine, and it serves nothing but the page, reports/ and answers of the model folders.
@@ -16,7 +16,7 @@ from pathlib import Path
 from pipeline.infra.config import ConfigError
 from pipeline.infra.options import device_value
 from pipeline.infra.runtime import DEVICES, resolve_device
-from pipeline.model_folder import load_folder
+from pipeline.serving.model_folder import load_folder
 
 
 def port_value(text: str) -> int:
@@ -44,7 +44,7 @@ def main(args: argparse.Namespace) -> None:
     # imported here: `python -m pipeline --help` should not wait for the web framework
     import uvicorn
 
-    from pipeline.web.app import Models, create_app
+    from pipeline.serving.web.app import Models, create_app
 
     device = resolve_device(args.device)
     folders = [Path(folder) for folder in args.models]

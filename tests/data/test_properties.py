@@ -16,7 +16,7 @@ from models.word_rae import WordRAE
 from pipeline.families import FAMILIES
 from pipeline.infra.config import parse_config
 from pipeline.predict import answer_lines, as_json
-from pipeline.trained import BATCH, TrainedModel
+from pipeline.serving.trained import BATCH, TrainedModel
 
 words = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=8)
 

@@ -19,8 +19,8 @@ import torch
 from pipeline import RAEClassifier
 from pipeline.families import FAMILIES
 from pipeline.infra.artifacts import load_torch
-from pipeline.text_parser import load_text_parser
-from pipeline.trained import load_model
+from pipeline.serving.text_parser import load_text_parser
+from pipeline.serving.trained import load_model
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = str(ROOT / "tests" / "tiny.toml")

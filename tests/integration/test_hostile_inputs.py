@@ -791,7 +791,7 @@ def model_folder_with_two_vocabulary_lines_swapped(box):
 @case(r"^error: .*/config\.json: 'max_length' is 1000000000000, but its config's "
       r"data\.max_length is \d+; export the model again$")
 def model_folder_resealed_with_a_huge_max_length(box):
-    from pipeline.model_folder import READ_BACK, SEAL, checksums
+    from pipeline.serving.model_folder import READ_BACK, SEAL, checksums
 
     def enlarge(folder):
         config = json.loads((folder / "config.json").read_text())

@@ -25,7 +25,7 @@ from selenium.webdriver.support.ui import Select
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.integration
 PAGE_MODELS = ("sst5-split-treelstm", "mr-split-greedy", "mr-split-linear")  # the default first
-TWO_CLASSES = {"#b2182b", "#2166ac"}  # neg and pos (pipeline/web/tree_svg.py)
+TWO_CLASSES = {"#b2182b", "#2166ac"}  # neg and pos (pipeline/serving/web/tree_svg.py)
 FIVE_CLASSES = {"#b2182b", "#ef8a62", "#8c8c8c", "#67a9cf", "#2166ac"}  # very neg .. very pos
 ANSWER_MS = 200  # a typed sentence's answer, from the click to the tree on the page
 # A 30-word sentence, as a person might type one.

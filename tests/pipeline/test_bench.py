@@ -89,7 +89,7 @@ def test_tree_models_count_flops():
 def test_predict_throughput_counts_every_sentence_of_each_way(monkeypatch):
     """Each way's clock, and each of the linear RAE's parts', is read twice: before and after
     its timed sentences."""
-    from pipeline import bench_predict
+    from pipeline.bench import predict as bench_predict
     from pipeline.infra.config import parse_config
 
     monkeypatch.setattr(bench_predict, "time", bench.time)

@@ -1,4 +1,4 @@
-"""BodyLimit (pipeline/web/app.py) answers 413 to a body over its limit, whether the request
+"""BodyLimit (pipeline/serving/web/app.py) answers 413 to a body over its limit, whether the request
 declares its length or streams it; driven through ASGI here, so no socket races the answer."""
 
 import asyncio
@@ -6,7 +6,7 @@ import asyncio
 import pytest
 from fastapi import FastAPI, Request
 
-from pipeline.web.app import BodyLimit
+from pipeline.serving.web.app import BodyLimit
 
 LIMIT = 10
 

@@ -12,7 +12,7 @@ from data.datasets import KINDS
 from pipeline.families import FAMILIES, families_for
 from pipeline.infra.artifacts import ArtifactError, save_torch
 from pipeline.infra.config import Config
-from pipeline.trained import load_model
+from pipeline.serving.trained import load_model
 
 ROOT = Path(__file__).resolve().parents[2]
 

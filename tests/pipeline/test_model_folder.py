@@ -18,9 +18,9 @@ from models.word_rae import WordRAE
 from pipeline.families import FAMILIES
 from pipeline.infra.artifacts import ArtifactError
 from pipeline.infra.config import Config, parse_config
-from pipeline.model_card import model_card
-from pipeline.model_folder import READ_BACK, SEAL, checksums, load_folder, save_folder
-from pipeline.trained import TrainedModel
+from pipeline.serving.model_card import model_card
+from pipeline.serving.model_folder import READ_BACK, SEAL, checksums, load_folder, save_folder
+from pipeline.serving.trained import TrainedModel
 
 VOCAB = Vocabulary([PAD, UNK, "good", "bad", "film", "not", "at", "all"])
 TEXTS = ["not bad at all", "a good film", "", "bad"]

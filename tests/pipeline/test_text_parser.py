@@ -9,7 +9,7 @@ from data.tasks import Task
 from data.vocab import Vocabulary
 from models.chart import tree_spans
 from pipeline.infra.config import Config
-from pipeline.text_parser import TextParser, build_parser, with_parsed_trees
+from pipeline.serving.text_parser import TextParser, build_parser, with_parsed_trees
 
 
 def _parser() -> TextParser:

@@ -13,7 +13,7 @@ from models.greedy_rae import GreedyRAE
 from pipeline.families import FAMILIES
 from pipeline.infra.artifacts import ArtifactError
 from pipeline.infra.config import parse_config
-from pipeline.trained import NodeLabel, TrainedModel, load_model
+from pipeline.serving.trained import NodeLabel, TrainedModel, load_model
 
 WORDS = ["good", "bad", "film", "plot", "not", "at", "all", "."]
 TEXTS = ["not bad at all", "good", "", "a good film . bad plot , not good at all",

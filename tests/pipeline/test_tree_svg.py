@@ -4,8 +4,8 @@ import re
 
 from nltk import Tree
 
-from pipeline.trained import NodeLabel
-from pipeline.web.tree_svg import PALETTE, class_colours, tree_svg
+from pipeline.serving.trained import NodeLabel
+from pipeline.serving.web.tree_svg import PALETTE, class_colours, tree_svg
 
 
 def _tree(words, labels):

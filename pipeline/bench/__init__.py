@@ -12,9 +12,9 @@ lengths follow MR's (mean about 22 tokens), with one optimiser step per batch or
   same trees, against their recursive one-tree references;
 each batched model's arithmetic rate (FLOPs counted by torch's FlopCounterMode) is compared with
 the device's measured float32 matmul peak;
-- predict's sentences per second, from text to JSON lines (bench_predict.py);
-- pretraining's memory and speed as the corpus grows 1x, 4x and 16x (bench_corpus.py);
-- pretraining's speed in 1 and 2 processes (bench_ranks.py; the curve -> reports/bench.png).
+- predict's sentences per second, from text to JSON lines (predict.py here);
+- pretraining's memory and speed as the corpus grows 1x, 4x and 16x (corpus.py here);
+- pretraining's speed in 1 and 2 processes (ranks.py here; the curve -> reports/bench.png).
 """
 
 from __future__ import annotations
@@ -37,15 +37,15 @@ from models.linear_rae import reference_scan
 from models.parse_tree_rae import ParseTreeRAE
 from models.span_parser import Sentence
 from models.word_rae import WordRAE
-from pipeline.bench_corpus import corpus_scaling
-from pipeline.bench_predict import predict_throughput_in_a_process
-from pipeline.bench_ranks import process_scaling
+from pipeline.bench.corpus import corpus_scaling
+from pipeline.bench.predict import predict_throughput_in_a_process
+from pipeline.bench.ranks import process_scaling
 from pipeline.families import FAMILIES
 from pipeline.infra.artifacts import save_json
 from pipeline.infra.config import Config
 from pipeline.infra.options import Run, add_common
 from pipeline.infra.provenance import provenance
-from pipeline.text_parser import build_parser
+from pipeline.serving.text_parser import build_parser
 from training.greedy import node_loss, reference_node_loss
 from training.optimizer import adagrad, adam
 from training.parse_tree import (

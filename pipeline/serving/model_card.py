@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 
 from evaluation.probes import asks, load_probes, score
-from pipeline.trained import TrainedModel
+from pipeline.serving.trained import TrainedModel
 
 PROTOCOLS = {
     "split": "accuracy on the test part (10%) of one stratified 80/10/10 split",

@@ -7,7 +7,7 @@ the whole V x d embedding table, all-reduced every step; beside the default batc
 one (a quarter of the all-reduces) is timed, and so is the all-reduce itself, dense as the
 code does it and as the sparse tensor of one batch's rows (which gloo can reduce too).
 
-    python -m pipeline.launch --standalone --nproc-per-node=N -m pipeline.bench_ranks
+    python -m pipeline.launch --standalone --nproc-per-node=N -m pipeline.bench.ranks
         -> one JSON line on stdout (from rank 0)
 """
 
@@ -106,7 +106,7 @@ def process_scaling(path: Path) -> dict:
     for processes in PROCESSES:
         child = subprocess.run(
             [sys.executable, "-m", "pipeline.launch", "--standalone",
-             f"--nproc-per-node={processes}", "-m", "pipeline.bench_ranks"],
+             f"--nproc-per-node={processes}", "-m", "pipeline.bench.ranks"],
             capture_output=True, text=True, check=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
         results.append(json.loads(child.stdout.splitlines()[-1]))
     one, two = results[0], results[-1]

@@ -9,7 +9,7 @@ greedy trees' shapes aside). It runs in a process of its own, as predict does: b
 millions of live objects (what the training benchmarks leave), it ran about 10% slower, the
 garbage collector walking them all as tokenising makes new ones.
 
-    python -m pipeline.bench_predict CONFIG_JSON VOCABULARY DEVICE SEED  -> one JSON line
+    python -m pipeline.bench.predict CONFIG_JSON VOCABULARY DEVICE SEED  -> one JSON line
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from data.vocab import PAD, UNK, Vocabulary
 from pipeline.families import FAMILIES
 from pipeline.infra.config import Config, parse_config
 from pipeline.predict import answer_lines, one_core_reading
-from pipeline.trained import BATCH, TrainedModel
+from pipeline.serving.trained import BATCH, TrainedModel
 from training.inference import predict_proba
 
 SENTENCES = {"linear": 8192, "greedy": 2048, "greedy --tree": 2048}
@@ -84,7 +84,7 @@ def _linear_parts(trained: TrainedModel, vocab: Vocabulary, seed: int) -> dict[s
 def predict_throughput_in_a_process(config: Config, vocab_size: int, device: torch.device,
                                     seed: int) -> dict[str, float]:
     child = subprocess.run(
-        [sys.executable, "-m", "pipeline.bench_predict", json.dumps(config.to_dict()),
+        [sys.executable, "-m", "pipeline.bench.predict", json.dumps(config.to_dict()),
          str(vocab_size), str(device), str(seed)], capture_output=True, text=True, check=True)
     return json.loads(child.stdout.splitlines()[-1])
 

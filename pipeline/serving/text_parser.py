@@ -16,7 +16,7 @@ from models.span_parser import Sentence, SpanParser, SpanParserConfig
 from pipeline.infra.artifacts import load_torch
 from pipeline.infra.config import Config
 from pipeline.infra.schema import VOCABULARY, expect, expect_state, tensors
-from pipeline.trained import saved_config
+from pipeline.serving.trained import saved_config
 from training.parser import parse
 
 Children = list[tuple[int, int]]

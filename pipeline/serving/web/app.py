@@ -26,9 +26,9 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from pipeline.predict import as_json
-from pipeline.trained import TrainedModel
-from pipeline.web.report_shelf import ReportShelf
-from pipeline.web.tree_svg import class_colours, tree_svg
+from pipeline.serving.trained import TrainedModel
+from pipeline.serving.web.report_shelf import ReportShelf
+from pipeline.serving.web.tree_svg import class_colours, tree_svg
 
 STATIC = Path(__file__).parent / "static"
 MAX_BODY = 2_000_000  # bytes of a request: a 1 MB line fits, a flood does not

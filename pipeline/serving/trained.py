@@ -28,7 +28,7 @@ from training.inference import predict_proba
 from training.parse_tree import node_probabilities
 
 if TYPE_CHECKING:  # it reads configs through this module
-    from pipeline.text_parser import TextParser
+    from pipeline.serving.text_parser import TextParser
 
 BATCH = 256  # sentences per forward pass: memory stays bounded on endless input
 # A text is tokenised from its last MAX_CHARACTERS only: the model reads its last max_length

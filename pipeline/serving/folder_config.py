@@ -16,7 +16,7 @@ from pipeline.infra.config import Config
 from pipeline.infra.provenance import git_commit
 from pipeline.infra.schema import expect
 from pipeline.infra.values import MAX_SEED
-from pipeline.trained import LABELS, TrainedModel
+from pipeline.serving.trained import LABELS, TrainedModel
 
 FORMAT = "rae-sentiment-model"
 # 2: SHA256SUMS seals the files read back (model_folder.py); 3: "parser", a tree family's

@@ -37,7 +37,8 @@ from safetensors.torch import load, save
 from data.vectors import write_vectors
 from data.vocab import Vocabulary
 from pipeline.families import FAMILIES
-from pipeline.folder_config import (
+from pipeline.infra.artifacts import PARTIAL, ArtifactError
+from pipeline.serving.folder_config import (
     FIX,
     FORMAT,
     FORMAT_VERSION,
@@ -46,9 +47,8 @@ from pipeline.folder_config import (
     check_fields,
     folder_config,
 )
-from pipeline.infra.artifacts import PARTIAL, ArtifactError
-from pipeline.text_parser import build_text_parser
-from pipeline.trained import TrainedModel, build_trained, saved_config
+from pipeline.serving.text_parser import build_text_parser
+from pipeline.serving.trained import TrainedModel, build_trained, saved_config
 
 # The files a model is built from, each sealed in SEAL; reading one more is one more name here.
 READ_BACK = ("config.json", "vocab.txt", "model.safetensors")

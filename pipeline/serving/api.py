@@ -39,11 +39,11 @@ from pipeline.infra.built import read_pretrained
 from pipeline.infra.config import Config, load_config, with_files
 from pipeline.infra.paths import PRETRAIN_FILE, folder_names, pretrain_name
 from pipeline.infra.runtime import resolve_device, set_seed
-from pipeline.model_card import model_card
-from pipeline.model_folder import destination_problem, load_folder, save_folder
 from pipeline.pretrain import corpus_vocabulary, train_encoder
-from pipeline.text_parser import TextParser, load_text_parser, parsed_trees
-from pipeline.trained import TrainedModel
+from pipeline.serving.model_card import model_card
+from pipeline.serving.model_folder import destination_problem, load_folder, save_folder
+from pipeline.serving.text_parser import TextParser, load_text_parser, parsed_trees
+from pipeline.serving.trained import TrainedModel
 from training.resume import Checkpoint
 
 # make's CONFIG when none is given: a run folder's name starts with its config file's stem

@@ -7,7 +7,7 @@ a fixed number of skip-gram and linear-RAE steps on it, reading the store a chun
 `make pretrain`'s, so the 1x corpus is one chunk, as all of movie_reviews is in a real run,
 and 16x takes twelve: tokenising 16 copies of the whole corpus would take minutes.
 
-    python -m pipeline.bench_corpus REPLICAS BUILD_FOLDER  -> one JSON line on stdout
+    python -m pipeline.bench.corpus REPLICAS BUILD_FOLDER  -> one JSON line on stdout
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def corpus_scaling() -> dict:
     results = []
     with tempfile.TemporaryDirectory() as folder:
         for replicas in REPLICAS:
-            child = subprocess.run([sys.executable, "-m", "pipeline.bench_corpus", str(replicas),
+            child = subprocess.run([sys.executable, "-m", "pipeline.bench.corpus", str(replicas),
                                     folder], capture_output=True, text=True, check=True)
             results.append(json.loads(child.stdout.splitlines()[-1]))
     first, last = results[0], results[-1]
