@@ -65,6 +65,21 @@ def test_eval_writes_the_report(built, data_slice):
         assert (report_dir / name).stat().st_size > 0
 
 
+def test_a_second_build_from_scratch_gives_the_same_report(make, built, data_slice, tmp_path):
+    """Same machine, versions, seed and thread count: every number of the report again, to
+    the last bit (the times aside)."""
+    result = make("eval", workdir=tmp_path, data=data_slice)
+    assert result.returncode == 0, result.stderr
+
+    def measured(workdir: Path) -> tuple[list, bytes]:
+        folder = _report(workdir, "mr-split")
+        report = json.loads((folder / "accuracy.json").read_text())
+        return ([{k: v for k, v in row.items() if k != "seconds"} for row in report["results"]],
+                (folder / "predictions.json").read_bytes())
+
+    assert measured(tmp_path) == measured(built)
+
+
 def test_pretraining_writes_its_vectors_for_other_tools(built):
     (path,) = (built / "build").glob("pretrain-*/vectors.txt")
     (pretrained,) = (built / "build").glob("pretrain-*/pretrain.pt")
