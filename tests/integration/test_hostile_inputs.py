@@ -1,8 +1,8 @@
-"""The README's promises under attack: what a careless or hostile user might type or leave
+"""The docs' promises under attack: what a careless or hostile user might type or leave
 lying around, each case through the real CLI (make, or python -m pipeline), each ending in valid
 output, or one line on stderr and exit status 2 (130 for Ctrl-C), with nothing lost.
 
-The README's "When something is wrong" table lists every case by name, and a test checks it does.
+docs/troubleshooting.md's table lists every case by name, and a test checks it does.
 The cases are independent processes, so they run two at a time; each is still a test of its own.
 """
 
@@ -918,7 +918,7 @@ def test_hostile_input(name, outcomes):
         assert re.search(expect, lines[0]), lines[0]
 
 
-def test_the_readme_lists_every_case():
-    table = (ROOT / "README.md").read_text()
+def test_the_docs_list_every_case():
+    table = (ROOT / "docs" / "troubleshooting.md").read_text()
     assert len(CASES) >= 40
     assert [name for name in CASES if f"`{name}`" not in table] == []
