@@ -30,8 +30,12 @@ def build_model(config: Config, vocab_size: int, classes: int) -> ParseTreeRAE:
 
 def sentence_labelled(trees: list[LabelledTree[int]], labels: np.ndarray
                       ) -> list[LabelledTree[int]]:
-    """The same trees with the sentence's label on every internal node, none on the words."""
-    return [LabelledTree(t.leaves, t.children, [-1] * len(t.leaves) + [int(y)] * len(t.children))
+    """The same trees with the sentence's label on every internal node, none on the words; a
+    one-word sentence's word is its root, and keeps the label (else a batch of them would
+    have nothing to learn from, and a mean over no node)."""
+    return [LabelledTree(t.leaves, t.children,
+                         [-1] * len(t.leaves) + [int(y)] * len(t.children) if t.children
+                         else [int(y)])
             for t, y in zip(trees, labels, strict=True)]
 
 

@@ -68,3 +68,14 @@ def test_sentence_labels_go_on_internal_nodes_only():
     tree = LabelledTree([5, 6, 7], [(1, 2), (0, 3)], [2, 3, 4, 3, 1])
     [relabelled] = sentence_labelled([tree], np.array([0]))
     assert relabelled.node_labels == [-1, -1, -1, 0, 0] and relabelled.children == tree.children
+
+
+def test_a_batch_of_one_word_sentences_learns_from_their_labels():
+    """A one-word sentence's word is its root: the sentence's label stays on it."""
+    trees = sentence_labelled([LabelledTree([5], [], [-1]), LabelledTree([6], [], [-1])],
+                              np.array([1, 0]))
+    assert [t.node_labels for t in trees] == [[1], [0]]
+    torch.manual_seed(0)
+    model = ParseTreeRAE(TreeRAEConfig(vocab_size=10, dim=4, classes=2))
+    loss = tree_loss(model, TreeBatch.build(trees, CPU), alpha=0.1)
+    assert torch.isfinite(loss) and loss > 0
