@@ -152,10 +152,12 @@ def _parsed_lines(report: dict) -> list[str]:
                     f"sentences' brackets, never their labels."]
     gold = {row["model"]: row["accuracy"] for row in report["results"]}
     probes = report.get("probes", {})
+    greedy = parsed.get("greedy_tree_f1")
+    greedy_f1 = "" if greedy is None else f"; the greedy RAE's own trees, {greedy:.1f}"
     return ["", f"On parsed trees: the models that follow trees, given the trees of this "
                 f"project's parser (`make parser`: learned from SST's training brackets, "
-                f"bracket F1 {parsed['parser_f1']:.1f} on the test trees) instead of SST's; the "
-                f"probes' sentences parsed too, as a typed sentence is.", "",
+                f"bracket F1 {parsed['parser_f1']:.1f} on the test trees{greedy_f1}) instead of "
+                f"SST's; the probes' sentences parsed too, as a typed sentence is.", "",
             "| model | gold trees % | parsed trees % | probes, gold-style trees % | "
             "probes, parsed % |", "| --- | --- | --- | --- | --- |",
             *(f"| {name} | {_percent(gold[name])} | {_percent(row['accuracy'])} | "

@@ -207,6 +207,7 @@ def test_sst2_rows_phrases_and_tree_figure(make, chain, data_slice):
     assert all(0 <= row["accuracy"] <= 1 and row["probes"]["answers"]
                for row in parsed_rows.values())
     assert "On parsed trees" in (report_dir / "accuracy.md").read_text()
+    assert 0 <= report["parsed_trees"]["greedy_tree_f1"] <= 100  # the greedy RAE's own trees
 
     # a phrase model exported with the parser answers a typed sentence, every node coloured
     result = make("export", workdir=chain, data=data_slice, extra=["DATASET=sst2", "MODEL=rntn"])
