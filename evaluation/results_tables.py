@@ -34,17 +34,20 @@ def _column_title(result: dict) -> str:
     return f"{name} ({result['protocol']}, {count})"
 
 
-def headline(results: list[dict]) -> list[str]:
-    """Models as rows, tasks as columns: each row's accuracy, mean over the seeds."""
+def headline(results: list[dict], head_digest: str) -> list[str]:
+    """Models as rows, tasks as columns: each row's accuracy, mean over the seeds; and a line
+    when the computing code has changed since they were made."""
     if not results:
         return [MISSING]
     models = list(dict.fromkeys(model for result in results for model in result["models"]))
+    stale = {m["code_digest"] for r in results for m in r["made"]} - {head_digest}
     return ["| model | " + " | ".join(_column_title(r) for r in results) + " |",
             "| --- |" + " --- |" * len(results),
             *(f"| {model} | " + " | ".join(_cell(r["models"].get(model), len(r["seeds"]))
                                            for r in results) + " |" for model in models),
             "", "Accuracy %, the mean over every test fold (cv10) or test set (split) of the "
-                "seeds; ± the std of the seeds' means, or over the ten folds of one seed."]
+                "seeds; ± the std of the seeds' means, or over the ten folds of one seed."
+            + (" " + stale_note(stale, head_digest) if stale else "")]
 
 
 def task_table(result: dict | None) -> list[str]:

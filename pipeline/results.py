@@ -22,7 +22,7 @@ import numpy as np
 
 from data.datasets import resolve_dataset
 from evaluation import results_tables as tables
-from pipeline.infra.artifacts import ArtifactError, read_json, save_json, save_text
+from pipeline.infra.artifacts import ArtifactError, load_torch, read_json, save_json, save_text
 from pipeline.infra.config import ConfigError
 from pipeline.infra.options import Run, add_common
 from pipeline.infra.paths import folder_names
@@ -104,10 +104,12 @@ def gather(run: Run, config_path: Path, nproc: int) -> None:
             try:
                 reports |= seed_reports(run, config_path, nproc, resolve_dataset(record.dataset),
                                         record.protocol, [seed], record.model.split())
-            except ArtifactError as err:
-                missing.append(f"seed {seed}: {err.problem}")
+            except ArtifactError:  # not made yet (or not by this config): `make results`
+                missing.append(seed)
+        make = (f"`make eval DATASET={record.dataset} PROTOCOL={record.protocol} "
+                f"MODEL='{record.model}' SEED=s` makes seed s")
         if not reports:
-            print(f"{record.task}: kept what results/ holds ({'; '.join(missing)})")
+            print(f"{record.task}: no seed's report, kept what results/ holds ({make})")
             continue
         models = across_seeds(reports)
         save_json({"task": record.task, "dataset": record.dataset, "protocol": record.protocol,
@@ -116,22 +118,25 @@ def gather(run: Run, config_path: Path, nproc: int) -> None:
                    "made": [_made(seed, report) for seed, report in reports.items()]},
                   RESULTS / f"{record.task}.json")
         print(f"{record.task}: seeds {', '.join(map(str, reports))} -> results/"
-              + "".join(f"; not {problem}" for problem in missing))
+              + (f"; not {', '.join(map(str, missing))} ({make})" if missing else ""))
     parsers = {}
-    for seed in RECORD[1].seeds:  # the parser of each SST seed's run
-        run_name = folder_names(config_path, run.config, seed, nproc)[0]
-        path = run.layout.reports / PARSER_RESULT / run_name / "parser.json"
+    for seed in RECORD[1].seeds:  # the parser of each SST seed's run: its report, provenance
+        path = run.layout.build / folder_names(config_path, run.config, seed, nproc)[0] \
+            / "parser.pt"
         if path.is_file():
-            parsers[seed] = read_json(path, "parser")
+            saved = load_torch(path, "parser")
+            parsers[seed] = {"rows": saved["report"]["rows"], "provenance": saved["provenance"]}
     if parsers:
         save_json(_parser_result(parsers), RESULTS / f"{PARSER_RESULT}.json")
         print(f"{PARSER_RESULT}: seeds {', '.join(map(str, parsers))} -> results/")
 
 
-def _made(seed: int, report: dict) -> dict:
-    made = report["provenance"]
-    return {"seed": seed, **{key: made.get(key) for key in (
-        "git_commit", "code_digest", "versions", "cpu", "threads", "date")}}
+# What a result keeps of each seed's provenance (the report's or parser.json's).
+MADE_KEYS = ("git_commit", "code_digest", "versions", "cpu", "threads", "date")
+
+
+def _made(seed: int, artifact: dict) -> dict:
+    return {"seed": seed, **{key: artifact["provenance"].get(key) for key in MADE_KEYS}}
 
 
 def _parser_result(parsers: dict[int, dict]) -> dict:
@@ -144,9 +149,7 @@ def _parser_result(parsers: dict[int, dict]) -> dict:
                       "exact": float(np.mean([p["rows"][name]["exact"] / 100
                                               for p in parsers.values()]))}
     return {"seeds": list(parsers), "rows": rows,
-            "made": [{"seed": seed, **{key: p["provenance"].get(key) for key in (
-                "git_commit", "code_digest", "versions", "cpu", "threads", "date")}}
-                     for seed, p in parsers.items()]}
+            "made": [_made(seed, parser) for seed, parser in parsers.items()]}
 
 
 def load_results(folder: Path = RESULTS) -> dict[str, dict]:
@@ -163,7 +166,7 @@ def render(name: str, results: dict[str, dict]) -> list[str]:
     kind, _, task = name.partition(" ")
     if kind == "headline":
         return tables.headline([results[r.task] for r in RECORD
-                                if r.headline and r.task in results])
+                                if r.headline and r.task in results], code_digest())
     if kind == "task":
         return tables.task_table(results.get(task))
     if kind == "measures":

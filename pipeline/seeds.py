@@ -58,11 +58,16 @@ MEASURES = {
     "negation": lambda report, model: _subset(report, model, "negation"),
     "but": lambda report, model: _subset(report, model, "but"),
     "probes": lambda report, model: report.get("probes", {}).get(model, {}).get("accuracy"),
-    "parsed trees": lambda report, model: (report.get("parsed_trees") or {}).get(
-        "rows", {}).get(model, {}).get("accuracy"),
-    "parsed probes": lambda report, model: ((report.get("parsed_trees") or {}).get(
-        "rows", {}).get(model, {}).get("probes") or {}).get("accuracy"),
+    "parsed trees": lambda report, model: _parsed(report, model).get("accuracy"),
+    "parsed probes": lambda report, model: (_parsed(report, model).get("probes") or {}).get(
+        "accuracy"),
 }
+
+
+def _parsed(report: dict, model: str) -> dict:
+    """A tree model's row on the parser's trees (none on a task without trees of its own,
+    whose tree models read parsed trees throughout)."""
+    return ((report.get("parsed_trees") or {}).get("rows") or {}).get(model, {})
 
 
 def _row(report: dict, model: str) -> dict:

@@ -28,6 +28,7 @@ def test_the_headline_has_a_column_per_task_and_says_what_its_spread_is():
     assert lines[0] == "| model | MR (cv10, 3 seeds) | CR (cv10, seed 0) |"
     # three seeds: ± the std of their means; one seed: ± the std over its folds
     assert lines[2] == "| greedy-rae | 76.0 ± 1.0 | 76.0 ± 1.2 |"
+    assert f"this checkout's is {code_digest()}" in lines[-1]  # made by other code
 
 
 def test_a_task_table_gives_each_seeds_mean():
