@@ -110,8 +110,8 @@ def load_line_set(name: str) -> LabeledText:
         loaded = line_set.public(line_set)
     else:
         raise DataUnavailable(f"{line_set.title} has no public copy this project reads; set "
-                              f"{DATA_DIR_VARIABLE} to a folder holding {name}/ (see README, "
-                              f"'Data')")
+                              f"{DATA_DIR_VARIABLE} to a folder holding {name}/ (see "
+                              f"docs/data.md)")
     if not loaded.texts:
         raise DataUnavailable(f"{line_set.title} from {loaded.source} holds no sentences")
     if len(set(loaded.labels)) < 2:

@@ -45,7 +45,7 @@ def require_network(host: str, what: str, timeout: float = 3.0) -> None:
     except OSError:
         raise DataUnavailable(
             f"cannot reach {host} to download {what}; set {DATA_DIR_VARIABLE} to a folder "
-            f"with local copies (see README, 'Data')"
+            f"with local copies (see docs/data.md)"
         ) from None
 
 

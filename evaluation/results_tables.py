@@ -40,14 +40,13 @@ def headline(results: list[dict], head_digest: str) -> list[str]:
     if not results:
         return [MISSING]
     models = list(dict.fromkeys(model for result in results for model in result["models"]))
-    stale = {m["code_digest"] for r in results for m in r["made"]} - {head_digest}
     return ["| model | " + " | ".join(_column_title(r) for r in results) + " |",
             "| --- |" + " --- |" * len(results),
             *(f"| {model} | " + " | ".join(_cell(r["models"].get(model), len(r["seeds"]))
                                            for r in results) + " |" for model in models),
             "", "Accuracy %, the mean over every test fold (cv10) or test set (split) of the "
                 "seeds; ± the std of the seeds' means, or over the ten folds of one seed."
-            + (" " + stale_note(stale, head_digest) if stale else "")]
+            + (" " + stale_note(results, head_digest) if _stale(results, head_digest) else "")]
 
 
 def task_table(result: dict | None) -> list[str]:
@@ -107,11 +106,9 @@ def provenance_lines(results: dict[str, dict], head_digest: str) -> list[str]:
         return [MISSING]
     lines = ["| result | seeds | made | commit | computing code | threads | CPU | torch |",
              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
-    stale = set()
     for name, result in results.items():
         made = result["made"]
         digests = sorted({m["code_digest"] for m in made})
-        stale.update(d for d in digests if d != head_digest)
         lines.append(
             f"| {name} | {', '.join(str(m['seed']) for m in made)} | "
             f"{', '.join(sorted({m.get('date') or 'not recorded' for m in made}))} | "
@@ -120,12 +117,22 @@ def provenance_lines(results: dict[str, dict], head_digest: str) -> list[str]:
             f"{', '.join(sorted({str(m.get('threads') or 'not recorded') for m in made}))} | "
             f"{', '.join(sorted({m.get('cpu') or 'not recorded' for m in made}))} | "
             f"{', '.join(sorted({m['versions']['torch'] for m in made}))} |")
-    return lines + ["", stale_note(stale, head_digest)]
+    return lines + ["", stale_note(list(results.values()), head_digest)]
 
 
-def stale_note(stale: set[str], head_digest: str) -> str:
+def _stale(results: list[dict], head_digest: str) -> list[dict]:
+    return [r for r in results if any(m["code_digest"] != head_digest for m in r["made"])]
+
+
+def stale_note(results: list[dict], head_digest: str) -> str:
+    """Whether the computing code (the digest of the files that compute the numbers, which
+    every artifact records) has changed since the results were made."""
+    stale = _stale(results, head_digest)
     if not stale:
         return f"Every result was made by the computing code of this checkout ({head_digest})."
-    return (f"Computing code {', '.join(sorted(stale))} made some of these results; this "
-            f"checkout's is {head_digest}, so they may differ from what it computes: "
-            f"`make results` remakes them.")
+    digests = sorted({m["code_digest"] for r in stale for m in r["made"]} - {head_digest})
+    which = "All these" if len(stale) == len(results) else f"{len(stale)} of these {len(results)}"
+    return (f"{which} results were made by computing code "
+            f"{', '.join(digests)} (the digest of the source files that compute the numbers, "
+            f"which every artifact records); this checkout's is {head_digest}, so they may "
+            f"differ from what it computes: `make results` remakes them.")

@@ -25,7 +25,7 @@ def pytest_collection_finish(session) -> None:
     needing = [item for item in session.items if "data_slice" in getattr(item, "fixturenames", ())]
     if needing and not os.environ.get("RAE_DATA_DIR"):
         pytest.exit(f"{len(needing)} selected tests read a slice of the real data sets: set "
-                    f"RAE_DATA_DIR to a folder laid out like the README's Data table, or run "
+                    f"RAE_DATA_DIR to a folder laid out as docs/data.md shows, or run "
                     f"`make test-fast`", returncode=4)
 
 

@@ -185,8 +185,8 @@ class GreedyConfig(RAESection):
 
     epochs: int = _count(6, MAX_EPOCHS)
     alphas: list[float] = _alphas([0.2])  # the paper's weight of reconstruction at every node
-    # Where the released code differs, each picked by dev accuracy on MR's split (README,
-    # Past the paper on MR):
+    # Where the released code differs, each picked by dev accuracy on MR's split (docs/mr.md,
+    # The greedy RAE against the released code):
     normalise_leaves: bool = field(default=True)  # false: raw word vectors, as released
     word_weight: float = _word_weight(2.0)
     refit: bool = _refit()

@@ -28,6 +28,7 @@ TARGETS = {
     "JOBS": ["sweep"], "PORT": ["serve"], "DATASET": ["prepare"],
     "TEXT_COLUMN": ["prepare", "DATASET={csv}"], "LABEL_COLUMN": ["prepare", "DATASET={csv}"],
     "VECTORS": ["pretrain"], "CORPUS": ["prepare"], "TEXT": ["predict"],
+    "CHECKPOINT": ["eval"], "DEVICE": ["eval"], "PROTOCOL": ["eval"],
 }
 PAYLOADS = {
     "quote": "x'; touch {canary}; echo '",
