@@ -67,10 +67,10 @@ def test_two_ranks_train_what_one_process_trains(tmp_path):
 
 if __name__ == "__main__":
     ranks, _ = start(CPU)
-    result = _train(ranks)
-    if ranks.main:
-        torch.save(result, sys.argv[1])
-    stop()
-    # A rank ends as the pipeline's do: the interpreter's shutdown can abort it
-    # (training/distributed.py's exit_rank says why).
-    exit_rank(0)
+    try:
+        result = _train(ranks)
+        if ranks.main:
+            torch.save(result, sys.argv[1])
+    finally:
+        stop()
+    exit_rank(0)  # as pipeline/bench/ranks.py's ranks end: the interpreter's shutdown can abort
